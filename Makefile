@@ -1,0 +1,51 @@
+# MTRS for QGIS. `make demo` runs the main job, `make test` the whole test suite; both set up first if needed.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.mtrs-requirements.sha256
+export QT_QPA_PLATFORM ?= offscreen
+
+.PHONY: setup test test-engine test-plugin lint demo bench zip deploy lock assets screenshot clean
+
+$(STAMP): requirements/engine.txt requirements/dev.txt requirements/constraints.txt pyproject.toml scripts/setup.sh
+	bash scripts/setup.sh
+
+setup:
+	bash scripts/setup.sh
+
+assets: $(STAMP)
+	bash scripts/build_assets.sh
+
+test: $(STAMP) assets
+	$(PY) -m pytest tests
+
+test-engine: $(STAMP)
+	$(PY) -m pytest tests/engine
+
+test-plugin: $(STAMP) assets
+	$(PY) -m pytest tests/plugin tests/e2e
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+demo: $(STAMP) assets
+	$(VENV)/bin/python scripts/demo.py
+
+bench: $(STAMP)
+	$(VENV)/bin/mtrs bench pipeline --out docs/BENCHMARKS.md
+
+zip: $(STAMP) assets
+	cd $(CURDIR) && $(VENV)/bin/pb_tool zip
+
+deploy: $(STAMP) assets
+	cd $(CURDIR) && $(VENV)/bin/pb_tool deploy -y
+
+lock: $(STAMP)
+	bash scripts/lock.sh
+
+screenshot: $(STAMP) assets
+	$(PY) scripts/screenshot.py
+
+clean:
+	rm -rf zip_build build .pytest_cache .ruff_cache
