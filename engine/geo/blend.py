@@ -1,0 +1,90 @@
+"""Blend overlapping tile predictions into an on-disk probability GeoTIFF, one row of tiles at a time.
+
+Why rows: memory must stay flat in the raster size (DESIGN decision 4, anchors T3). Tiles arrive in
+row-major order; only a strip one tile high × region wide is kept in RAM. When the next row of tiles starts at
+row y', every accumulated row above y' is final (no later tile touches it): it is divided by its summed weight
+and written out, and the strip is shifted up.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import rasterio
+from rasterio.crs import CRS
+from rasterio.transform import Affine
+from rasterio.windows import Window
+
+from engine.geo.tiling import TileGrid, weight_window
+
+PROB_NODATA = -1.0
+
+
+def create_probability_raster(path: str, width: int, height: int, bands: int, crs: CRS, transform: Affine):
+    """Tiled, DEFLATE-compressed float32 GeoTIFF; nodata = -1 where no valid input existed."""
+    return rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=width,
+        height=height,
+        count=bands,
+        dtype="float32",
+        crs=crs,
+        transform=transform,
+        nodata=PROB_NODATA,
+        tiled=True,
+        blockxsize=256,
+        blockysize=256,
+        compress="deflate",
+        predictor=3,
+        BIGTIFF="IF_SAFER",
+    )
+
+
+class StripBlender:
+    """Accumulates weight × probability for the current row of tiles and flushes finished rows to `dst`."""
+
+    def __init__(self, dst, grid: TileGrid, bands: int):
+        self.dst = dst
+        self.grid = grid
+        self.bands = bands
+        self.window = weight_window(grid.tile, grid.overlap)
+        self.rows = min(grid.tile, grid.height)
+        self.num = np.zeros((bands, self.rows, grid.width), dtype=np.float32)
+        self.den = np.zeros((self.rows, grid.width), dtype=np.float32)
+        self.top = 0  # region row of strip row 0
+        self.written = 0  # region rows already flushed
+
+    def add(self, window: Window, probs: np.ndarray, valid: np.ndarray) -> None:
+        """probs: bands×h×w in [0, 1] for `window` (region coordinates); valid: h×w bool."""
+        r0, c0 = int(window.row_off) - self.top, int(window.col_off)
+        h, w = valid.shape
+        if r0 < 0 or r0 + h > self.rows:
+            raise RuntimeError("tiles must arrive in row-major order")  # programming error, not user error
+        wgt = self.window[:h, :w] * valid
+        self.num[:, r0 : r0 + h, c0 : c0 + w] += probs * wgt
+        self.den[r0 : r0 + h, c0 : c0 + w] += wgt
+
+    def advance(self, next_top: int) -> None:
+        """Flush rows [top, next_top) and shift the strip so that it starts at `next_top`."""
+        n = next_top - self.top
+        if n <= 0:
+            return
+        self._flush(n)
+        self.num[:, :-n] = self.num[:, n:].copy()
+        self.num[:, -n:] = 0
+        self.den[:-n] = self.den[n:].copy()
+        self.den[-n:] = 0
+        self.top = next_top
+
+    def finish(self) -> None:
+        """Flush everything still in the strip."""
+        self._flush(min(self.rows, self.grid.height - self.top))
+
+    def _flush(self, n: int) -> None:
+        den = self.den[:n]
+        out = np.full((self.bands, n, self.grid.width), PROB_NODATA, dtype=np.float32)
+        ok = den > 0
+        np.divide(self.num[:, :n], den, out=out, where=ok[None])
+        self.dst.write(out, window=Window(0, self.top, self.grid.width, n))
+        self.written = self.top + n

@@ -1,0 +1,209 @@
+"""The ONE configuration object of MTRefSeg-R1. Every width, depth and switch of the model is a field here, so
+the paper model and the toy model run exactly the same code; presets are just two instances of this class.
+
+Fields are grouped by component in the order of the data flow (reference §2.1). Derived sizes (visual-token
+grid, groups of GroupNorm, ...) are computed by the modules themselves from these fields.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.errors import ModelError
+
+FUSION_TYPES = ("avg", "abs_diff", "concat_conv", "change_aware")
+
+# Reference §2.7, verbatim (the system sentence is one line; "<image>" slots are T1 then T2; "<refer>" is the
+# expression followed by [SEG]). The answer's "<seg>" slot is dropped, as in the reference
+# (use_seg_query=False).
+DEFAULT_SYSTEM = (
+    "You are a helpful language and vision assistant. You are able to understand the visual content that the "
+    "user provides, and assist the user with a variety of tasks using natural language."
+)
+DEFAULT_PROMPT_TEMPLATE = (
+    "[INST] <<SYS>>\n"
+    + DEFAULT_SYSTEM
+    + "\n<</SYS>>\n\nThese are two temporal remote sensing images <image> and "
+    "<image>. Please do Referring Change Detection Segmentation according to the following instruction:\n"
+    "<refer> [/INST]"
+)
+DEFAULT_ANSWER_TEMPLATE = " \nSure. It is <seg>.  <|endoftext|>"
+
+# Where the tokenizer comes from: the base language model's own (Phi-1.5: loaded with --phi), or a byte-level
+# BPE trained from the small corpus shipped in engine/model (toy preset; deterministic, milliseconds).
+TOKENIZER_FROM_LANGUAGE_MODEL = "language-model"
+TOKENIZER_BUNDLED_CORPUS = "bundled-corpus-bpe"
+
+
+@dataclass
+class ModelConfig:
+    """Hyper-parameters of MTRefSeg-R1 (defaults = the paper model, reference §2)."""
+
+    name: str = "mtrefseg-r1"
+    image_size: int = 1024  # square letterboxed input the model is trained at (reference §5.1)
+
+    # §2.2 Swin (timm), shared by both dates
+    swin_patch_size: int = 4
+    swin_embed_dim: int = 128
+    swin_depths: tuple[int, ...] = (2, 2, 18, 2)
+    swin_num_heads: tuple[int, ...] = (4, 8, 16, 32)
+    swin_window_size: int = 12
+    swin_mlp_ratio: float = 4.0
+    swin_drop_path: float = 0.3
+
+    # §2.3 bi-temporal fusion
+    fusion: str = "change_aware"
+
+    # §2.4 pixel decoder (MSDeformAttn encoder + FPN) and §2.8 mask decoder share the hidden width
+    hidden_dim: int = 256
+    pixel_decoder_layers: int = 6
+    pixel_decoder_heads: int = 8
+    pixel_decoder_points: int = 4
+    pixel_decoder_ffn: int = 1024
+    decoder_layers: int = 9
+    decoder_heads: int = 8
+    decoder_ffn: int = 2048
+    num_queries: int = 100  # stage-1 learned queries (stage 2 uses the one language query)
+    num_feature_levels: int = 3
+
+    # §2.6 language model (transformers PhiForCausalLM; Phi-1.5 dims)
+    lm_hidden_size: int = 2048
+    lm_num_layers: int = 24
+    lm_num_heads: int = 32
+    lm_intermediate_size: int = 8192
+    lm_vocab_size: int = 50297  # Phi-1.5 tokenizer (50,295) + [PAD] + [SEG]
+    lm_max_positions: int = 2048
+    lm_partial_rotary_factor: float = 0.5
+    lm_rope_theta: float = 10000.0
+    lm_hidden_act: str = "gelu_new"
+    lm_layer_norm_eps: float = 1e-5
+
+    # §2.7 description projector (Perceiver block) width
+    desc_dim: int = 512
+    desc_heads: int = 8
+
+    # §2.7 prompt, tokenizer and limits
+    tokenizer: str = TOKENIZER_FROM_LANGUAGE_MODEL
+    prompt_template: str = DEFAULT_PROMPT_TEMPLATE
+    answer_template: str = DEFAULT_ANSWER_TEMPLATE
+    seg_token: str = "[SEG]"
+    pad_token: str = "[PAD]"
+    max_prompt_tokens: int = 128
+
+    extra: dict[str, Any] = field(default_factory=dict)  # free-form notes recorded with a checkpoint
+
+    def __post_init__(self) -> None:
+        self.swin_depths = tuple(int(d) for d in self.swin_depths)
+        self.swin_num_heads = tuple(int(h) for h in self.swin_num_heads)
+        self.validate()
+
+    # ---- derived sizes -----------------------------------------------------------------------------------
+    @property
+    def encoder_channels(self) -> tuple[int, ...]:
+        """Channels of res2..res5 (Swin doubles the width at every stage)."""
+        return tuple(self.swin_embed_dim * 2**i for i in range(len(self.swin_depths)))
+
+    @property
+    def res5_grid(self) -> int:
+        """Side of res5 at the training input size (32 for the paper's 1024² input)."""
+        return self.image_size // 32
+
+    @property
+    def tokens_per_image(self) -> int:
+        """Visual tokens per date after the two stride-2 convolutions of the compression projector (§2.5)."""
+        side = _conv_out(_conv_out(self.res5_grid))
+        return side * side
+
+    # ---- checks and (de)serialisation --------------------------------------------------------------------
+    def validate(self) -> None:
+        problems = []
+        if self.fusion not in FUSION_TYPES:
+            problems.append(f"fusion must be one of {', '.join(FUSION_TYPES)} (got {self.fusion!r})")
+        if self.image_size % 32:
+            problems.append(f"image_size must be a multiple of 32 (got {self.image_size})")
+        if len(self.swin_depths) != 4 or len(self.swin_num_heads) != 4:
+            problems.append("the Swin encoder needs exactly 4 stages (res2..res5)")
+        if self.hidden_dim % self.pixel_decoder_heads or self.hidden_dim % self.decoder_heads:
+            problems.append("hidden_dim must be divisible by the attention head counts")
+        if self.desc_dim % self.desc_heads:
+            problems.append("desc_dim must be divisible by desc_heads")
+        if self.lm_hidden_size % self.lm_num_heads:
+            problems.append("lm_hidden_size must be divisible by lm_num_heads")
+        if self.prompt_template.count("<image>") != 2 or self.prompt_template.count("<refer>") != 1:
+            problems.append("prompt_template needs exactly two <image> slots and one <refer> slot")
+        if problems:
+            raise ModelError("invalid model configuration: " + "; ".join(problems))
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["swin_depths"] = list(self.swin_depths)
+        data["swin_num_heads"] = list(self.swin_num_heads)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ModelConfig:
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ModelError(
+                f"model configuration has unknown fields: {', '.join(unknown)}",
+                hint="the checkpoint was written by a newer MTRS; update MTRS",
+            )
+        return cls(**data)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, sort_keys=True)
+
+    def replace(self, **changes: Any) -> ModelConfig:
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def from_preset(cls, name: str, **overrides: Any) -> ModelConfig:
+        if name not in PRESETS:
+            raise ModelError(
+                f"unknown model preset {name!r}", hint=f"choose one of: {', '.join(sorted(PRESETS))}"
+            )
+        return PRESETS[name].replace(**overrides)
+
+
+def _conv_out(side: int) -> int:
+    """Output side of a 3×3 stride-2 convolution with padding 1."""
+    return (side - 1) // 2 + 1
+
+
+PRESETS: dict[str, ModelConfig] = {
+    # The paper model (reference §2, §7): Swin-B window 12 + Phi-1.5, ≈1.65 B parameters.
+    "mtrefseg-r1": ModelConfig(),
+    # Same architecture at toy width/depth: trainable on 2 CPU cores in minutes; used by tests and the demo.
+    "mtrefseg-r1-tiny": ModelConfig(
+        name="mtrefseg-r1-tiny",
+        image_size=256,
+        swin_embed_dim=32,
+        swin_depths=(1, 1, 2, 1),
+        swin_num_heads=(1, 2, 4, 8),
+        swin_window_size=8,
+        swin_drop_path=0.1,
+        hidden_dim=64,
+        pixel_decoder_layers=2,
+        pixel_decoder_heads=4,
+        pixel_decoder_points=4,
+        pixel_decoder_ffn=128,
+        decoder_layers=3,
+        decoder_heads=4,
+        decoder_ffn=128,
+        num_queries=100,
+        lm_hidden_size=128,
+        lm_num_layers=2,
+        lm_num_heads=4,
+        lm_intermediate_size=512,
+        lm_vocab_size=1024,
+        lm_max_positions=512,
+        desc_dim=128,
+        desc_heads=4,
+        tokenizer=TOKENIZER_BUNDLED_CORPUS,
+        max_prompt_tokens=64,
+    ),
+}

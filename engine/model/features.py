@@ -1,0 +1,78 @@
+"""PairFeatures: everything the model computes from an image pair that no prompt changes.
+
+The pipeline caches these per tile, so a second prompt on the same layers reruns only the language branch
+and the mask decoder (DESIGN decision 2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+
+@dataclass
+class PairFeatures:
+    mask_features: torch.Tensor  # B×D×H/4×W/4 (pixel decoder, fused)
+    multi_scale: list[torch.Tensor]  # [B×D×H/32×W/32, B×D×H/16×W/16, B×D×H/8×W/8]
+    fused_res5: torch.Tensor  # B×C5×H/32×W/32 (description projector memory)
+    visual_tokens: torch.Tensor  # B×2T×lm_hidden (T1's tokens then T2's; raw res5 per date)
+    image_size: tuple[int, int]  # input H, W
+
+    def _tensors(self) -> list[torch.Tensor]:
+        return [self.mask_features, *self.multi_scale, self.fused_res5, self.visual_tokens]
+
+    @property
+    def batch_size(self) -> int:
+        return int(self.mask_features.shape[0])
+
+    @property
+    def nbytes(self) -> int:
+        return sum(t.numel() * t.element_size() for t in self._tensors())
+
+    def to(self, device: torch.device | str, dtype: torch.dtype | None = None) -> PairFeatures:
+        move = lambda t: t.to(device=device, dtype=dtype) if dtype is not None else t.to(device)  # noqa: E731
+        return PairFeatures(
+            move(self.mask_features),
+            [move(t) for t in self.multi_scale],
+            move(self.fused_res5),
+            move(self.visual_tokens),
+            self.image_size,
+        )
+
+    def detach(self) -> PairFeatures:
+        return PairFeatures(
+            self.mask_features.detach(),
+            [t.detach() for t in self.multi_scale],
+            self.fused_res5.detach(),
+            self.visual_tokens.detach(),
+            self.image_size,
+        )
+
+    def split(self) -> list[PairFeatures]:
+        """One PairFeatures per batch item (views, batch dimension kept at 1)."""
+        return [
+            PairFeatures(
+                self.mask_features[i : i + 1],
+                [t[i : i + 1] for t in self.multi_scale],
+                self.fused_res5[i : i + 1],
+                self.visual_tokens[i : i + 1],
+                self.image_size,
+            )
+            for i in range(self.batch_size)
+        ]
+
+    @staticmethod
+    def stack(items: list[PairFeatures]) -> PairFeatures:
+        if not items:
+            raise ValueError("cannot stack an empty list of PairFeatures")
+        sizes = {it.image_size for it in items}
+        if len(sizes) != 1:
+            raise ValueError(f"cannot stack features of different input sizes: {sorted(sizes)}")
+        return PairFeatures(
+            torch.cat([it.mask_features for it in items]),
+            [torch.cat(level) for level in zip(*[it.multi_scale for it in items], strict=False)],
+            torch.cat([it.fused_res5 for it in items]),
+            torch.cat([it.visual_tokens for it in items]),
+            items[0].image_size,
+        )

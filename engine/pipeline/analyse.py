@@ -1,0 +1,299 @@
+"""`analyse(request)`: the ONE analysis entry point of the CLI, the worker (dock, Processing) and scripts.
+
+Order matters for the user: every cheap check (options, output path, inputs, alignment, prompts) runs before
+the model is loaded or any file is created, so a typo costs milliseconds, not minutes. All intermediate files
+live in a temporary folder that is removed whatever happens; outputs appear only complete (atomic renames).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import rasterio
+import torch
+
+from engine import __version__
+from engine.errors import Cancelled, InputError, OutputError
+from engine.geo.align import AlignedPair, align, parse_crs
+from engine.geo.blend import StripBlender, create_probability_raster
+from engine.geo.measure import Measurer
+from engine.geo.normalise import compute_stretch
+from engine.geo.tiling import TileGrid
+from engine.geo.vectorise import location_name, polygonise
+from engine.geo.writer import Feature, check_output, utc_now, write_features
+from engine.pipeline.cache import FeatureCache
+from engine.pipeline.device import default_batch_size, resolve_device
+from engine.pipeline.inference import ALL_CHANGES, run_tiles
+from engine.pipeline.request import AnalysisRequest, AnalysisResult
+
+ProgressFn = Callable[[int, int, str], None]
+CancelFn = Callable[[], bool]
+ALL_CHANGES_LABEL = "(all changes)"
+
+
+def analyse(
+    request: AnalysisRequest | dict,
+    progress: ProgressFn | None = None,
+    cancel: CancelFn | None = None,
+    model: Any = None,
+    cache: FeatureCache | None = None,
+) -> AnalysisResult:
+    """Run one analysis end to end and return its result (see INTERFACES §2). Raises engine.errors classes."""
+    t0 = time.perf_counter()
+    if isinstance(request, dict):
+        request = AnalysisRequest.from_json(request)
+    request.validate()
+    check_output(request.output, request.overwrite)
+    if request.probabilities:
+        _check_probabilities(request.probabilities, request.output, request.overwrite)
+    timings: dict[str, float] = {}
+    pair = align(
+        request.earlier,
+        request.later,
+        request.bands_earlier,
+        request.bands_later,
+        request.extent,
+        request.extent_crs,
+        request.extent_wkt,
+        request.resampling,
+    )
+    tmpdir = None
+    try:
+        out_crs = parse_crs(request.output_crs, pair.crs)
+        timings["align"] = time.perf_counter() - t0
+        device = resolve_device(request.device)
+        if model is None:
+            from engine.pipeline.loading import load
+
+            t = time.perf_counter()
+            model = load(request.model, revision=request.revision, device=str(device))
+            timings["load_model"] = time.perf_counter() - t
+        else:
+            _move_model(model, device)
+        for prompt in request.prompts:
+            model.tokenize_check(prompt)
+        tile = int(request.tile or model.config.image_size)
+        if request.overlap >= tile:
+            raise InputError(f"overlap ({request.overlap}) must be smaller than the tile ({tile})")
+        grid = TileGrid(pair.width, pair.height, tile, request.overlap)
+        t = time.perf_counter()
+        stretch = compute_stretch(pair)
+        timings["statistics"] = time.perf_counter() - t
+        heads: list[str | None] = [ALL_CHANGES] if request.all_changes else list(request.prompts)
+        labels = [ALL_CHANGES_LABEL] if request.all_changes else list(request.prompts)
+        pair_key = _pair_key(pair, grid, stretch.to_json(), request, model)
+
+        tmpdir = tempfile.mkdtemp(prefix="mtrs-")
+        prob_path = os.path.join(tmpdir, "probabilities.tif")
+        t = time.perf_counter()
+        batch = request.batch_size or default_batch_size(device)
+        with create_probability_raster(
+            prob_path, pair.width, pair.height, len(heads), pair.crs, pair.transform
+        ) as dst:
+            for b, label in enumerate(labels, start=1):
+                dst.set_band_description(b, label[:200])
+            blender = StripBlender(dst, grid, len(heads))
+            stats = run_tiles(
+                model, pair, stretch, grid, heads, blender, device, batch, pair_key, cache, progress, cancel
+            )
+        timings["inference"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        measurer = Measurer(pair.crs)
+        run_utc = utc_now()
+        features: list[Feature] = []
+        transformer = _transformer(pair.crs, out_crs)
+        with rasterio.open(prob_path) as src:
+            for b, label in enumerate(labels, start=1):
+                if progress is not None:
+                    progress(len(grid), len(grid), f"polygonising '{label}'")
+                polys = polygonise(
+                    lambda w, b=b: src.read(b, window=w),
+                    pair.width,
+                    pair.height,
+                    pair.transform,
+                    measurer,
+                    threshold=request.threshold,
+                    min_area=request.min_area,
+                    fill_holes=request.fill_holes,
+                    simplify=request.simplify,
+                    cancel=cancel,
+                )
+                for poly in polys:
+                    geom = poly.geom if transformer is None else _reproject(poly.geom, transformer)
+                    c = geom.centroid
+                    features.append(
+                        Feature(
+                            geom,
+                            {
+                                "id": len(features) + 1,
+                                "area_m2": round(poly.area_m2, 3),
+                                "perimeter_m": round(poly.perimeter_m, 3),
+                                "prob_mean": round(poly.prob_mean, 4),
+                                "prob_max": round(poly.prob_max, 4),
+                                "centroid_x": c.x,
+                                "centroid_y": c.y,
+                                "location": location_name(*poly.pixel_centroid, pair.width, pair.height),
+                                "prompt": label,
+                                "model": str(model.model_id),
+                                "model_revision": model.revision,
+                                "earlier": pair.earlier_info.path,
+                                "later": pair.later_info.path,
+                                "run_utc": run_utc,
+                            },
+                        )
+                    )
+        timings["vectorise"] = time.perf_counter() - t
+        if cancel is not None and cancel():
+            raise Cancelled("analysis cancelled")
+
+        total_area = float(sum(f.attrs["area_m2"] for f in features))
+        layer = _layer_name(request.output)
+        record = {
+            "run_utc": run_utc,
+            "request": request.to_json(),
+            "versions": _versions(),
+            "model": {
+                "id": str(model.model_id),
+                "revision": model.revision,
+                "image_size": int(model.config.image_size),
+            },
+            "device": str(device),
+            "alignment": {
+                "same_grid": pair.same_grid,
+                "warnings": pair.warnings,
+                "crs": pair.crs.to_string(),
+                "region": [int(pair.region.col_off), int(pair.region.row_off), pair.width, pair.height],
+                "transform": list(pair.transform)[:6],
+                "bands_earlier": list(pair.earlier_info.bands),
+                "bands_later": list(pair.later_info.bands),
+            },
+            "normalisation": stretch.to_json(),
+            "tiling": {"tile": tile, "overlap": request.overlap, "tiles": stats.tiles},
+            "batch_size": {"requested": batch, "final": stats.batch_size, "oom_backoffs": stats.oom_backoffs},
+            "cache_hits": stats.cache_hits,
+            "output_crs": out_crs.to_string(),
+            "n_polygons": len(features),
+            "total_area_m2": total_area,
+            "timings_s": timings,
+        }
+        t = time.perf_counter()
+        write_features(request.output, layer, out_crs.to_wkt(), features, record, request.overwrite)
+        if request.probabilities:
+            _move_into_place(prob_path, request.probabilities)
+        timings["write"] = time.perf_counter() - t
+        timings["total"] = time.perf_counter() - t0
+        return AnalysisResult(
+            output=os.path.abspath(request.output),
+            layer=layer,
+            n_polygons=len(features),
+            total_area_m2=total_area,
+            seconds=timings["total"],
+            device=str(device),
+            tiles=stats.tiles,
+            cache_hits=stats.cache_hits,
+            probabilities=os.path.abspath(request.probabilities) if request.probabilities else None,
+            run_record=record,
+            prompts=labels,
+        )
+    finally:
+        pair.close()
+        if tmpdir is not None:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+def _check_probabilities(path: str, output: str, overwrite: bool) -> None:
+    if Path(path).suffix.lower() not in (".tif", ".tiff"):
+        raise OutputError(f"the probability raster must be a GeoTIFF (.tif), got {path}")
+    if os.path.abspath(path) == os.path.abspath(output):
+        raise OutputError("the probability raster and the output must be different files")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder) or not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"folder not writable: {folder}")
+    if os.path.exists(path) and not overwrite:
+        raise OutputError(f"probability raster already exists: {path}", hint="pass --overwrite")
+
+
+def _move_into_place(src: str, dst: str) -> None:
+    """Copy next to the destination under a temp name, then rename (the tmp dir may be on another disk)."""
+    folder = os.path.dirname(os.path.abspath(dst))
+    fd, tmp = tempfile.mkstemp(prefix=".mtrs-tmp-", suffix=".tif", dir=folder)
+    os.close(fd)
+    try:
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dst)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+def _move_model(model: Any, device: torch.device) -> None:
+    params = getattr(model, "parameters", None)
+    if params is None:
+        return
+    first = next(iter(params()), None)
+    if first is not None and first.device != device:
+        model.to(device)
+
+
+def _pair_key(
+    pair: AlignedPair, grid: TileGrid, stretch: dict, request: AnalysisRequest, model: Any
+) -> tuple:
+    """Everything the visual features of a tile depend on (see engine.pipeline.cache)."""
+    e, l_ = pair.earlier_info, pair.later_info
+    return (
+        (e.path, e.mtime, e.size, e.bands),
+        (l_.path, l_.mtime, l_.size, l_.bands),
+        (int(pair.region.col_off), int(pair.region.row_off), pair.width, pair.height),
+        grid.key(),
+        repr(sorted(stretch.items())),
+        request.resampling,
+        request.extent_wkt,
+        request.extent_crs,
+        str(model.model_id),
+        model.revision,
+        id(model),
+    )
+
+
+def _layer_name(output: str) -> str:
+    stem = Path(output).stem
+    return "".join(ch if ch.isalnum() or ch in "_-" else "_" for ch in stem) or "changes"
+
+
+def _transformer(src, dst):
+    if src == dst:
+        return None
+    from pyproj import Transformer
+
+    return Transformer.from_crs(src.to_wkt(), dst.to_wkt(), always_xy=True)
+
+
+def _reproject(geom, transformer):
+    import shapely
+
+    return shapely.transform(geom, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
+
+
+def _versions() -> dict[str, str]:
+    import shapely
+    from osgeo import gdal
+
+    return {
+        "mtrs": __version__,
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "numpy": np.__version__,
+        "rasterio": rasterio.__version__,
+        "gdal": gdal.__version__,
+        "shapely": shapely.__version__,
+    }

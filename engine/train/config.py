@@ -1,0 +1,133 @@
+"""Everything a training run is, as one dataclass, plus the per-preset defaults.
+
+The paper preset's defaults are the reference recipe (§3.2 / §3.3); the tiny preset's are chosen for learning
+speed on a CPU (see docs/benchmarks/training.md). Options the user leaves at None take the preset default, and
+the resolved configuration is written to `train_config.json` next to the checkpoints.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from engine.errors import InputError
+
+# Trainable groups per stage (reference §3.2: stage 1 trains Swin, fusion and both decoders; §3.3: stage 2
+# trains everything). Names are those of `model.parameter_groups()`.
+STAGE1_GROUPS = ("vision_encoder", "fusion", "pixel_decoder", "mask_decoder")
+LORA_DROPOUT = 0.05
+
+
+@dataclass(frozen=True)
+class StageDefaults:
+    lr: float
+    epochs: int
+    batch_size: int  # per process, per micro-batch
+    global_batch: int
+    image_size: int | None  # None: the model's own
+    loss_points: int | None = None  # None: the reference's 12,544 sampled points per mask
+    bf16_on_gpu: bool = True
+    warmup_ratio: float = 0.05
+    clip: float = 1.0
+
+
+# (preset name, stage) -> defaults. Unknown presets fall back to the paper recipe.
+DEFAULTS: dict[tuple[str, int], StageDefaults] = {
+    ("mtrefseg-r1", 1): StageDefaults(lr=1e-4, epochs=20, batch_size=4, global_batch=128, image_size=None),
+    ("mtrefseg-r1", 2): StageDefaults(lr=5e-5, epochs=20, batch_size=4, global_batch=128, image_size=None),
+    # 128² inputs give 32² logit maps: 1,024 points cover them, 12,544 would mostly resample the same pixels
+    # and make the 100-query matching of stage 1 the most expensive part of a CPU step.
+    ("mtrefseg-r1-tiny", 1): StageDefaults(
+        lr=1e-3, epochs=4, batch_size=8, global_batch=16, image_size=128, loss_points=1024
+    ),
+    ("mtrefseg-r1-tiny", 2): StageDefaults(
+        lr=5e-4, epochs=6, batch_size=8, global_batch=16, image_size=128, loss_points=1024
+    ),
+}
+
+
+def stage_defaults(preset: str, stage: int) -> StageDefaults:
+    return DEFAULTS.get((preset, stage)) or DEFAULTS[("mtrefseg-r1", stage)]
+
+
+@dataclass
+class TrainConfig:
+    """One training run. `None` fields are resolved from the preset defaults by `resolve`."""
+
+    stage: int
+    data: str
+    out: str
+    preset: str | None = None
+    init: str | None = None
+    data_format: str | None = None  # None: cd for stage 1, mtrefseg for stage 2
+    epochs: int | None = None
+    lr: float | None = None
+    batch_size: int | None = None
+    grad_accum: int | None = None
+    global_batch: int | None = None
+    image_size: int | None = None
+    warmup_ratio: float | None = None
+    clip: float | None = None
+    weight_decay: float = 0.0
+    lora_rank: int = 0
+    freeze: list[str] = field(default_factory=list)
+    select_on: str | None = None
+    select_format: str | None = None  # default: same as data_format
+    resume: bool = False
+    seed: int = 0
+    device: str = "auto"
+    bf16: bool | None = None
+    num_workers: int = 0
+    max_steps: int | None = None  # stop (with a checkpoint) after this many optimiser steps; schedule unchanged
+    log_every: int = 1
+    save_every: int | None = None  # optimiser steps between mid-epoch checkpoints (None: end of epoch only)
+    grad_checkpointing: bool = False
+    loss_points: int | None = None  # points sampled per mask by the losses (None: preset default)
+    augment: bool = False
+    progress: bool | None = None  # None: only when stderr is a terminal
+
+    def validate(self) -> None:
+        if self.stage not in (1, 2):
+            raise InputError(f"--stage must be 1 or 2 (got {self.stage})")
+        if bool(self.preset) == bool(self.init):
+            raise InputError("give exactly one of --preset NAME (fresh model) or --init DIR (a checkpoint)")
+        if self.data_format is None:
+            self.data_format = "cd" if self.stage == 1 else "mtrefseg"
+        if self.data_format not in ("mtrefseg", "cd"):
+            raise InputError(f"--data-format must be mtrefseg or cd (got {self.data_format})")
+        if self.stage == 2 and self.data_format == "cd":
+            raise InputError("stage 2 needs referring expressions", hint="use --data-format mtrefseg")
+        if self.lora_rank < 0:
+            raise InputError("--lora-rank must be >= 0")
+        if self.lora_rank and self.stage != 2:
+            raise InputError("LoRA applies to stage 2 only (reference §3.4)")
+        if self.max_steps is not None and self.max_steps < 1:
+            raise InputError("--max-steps must be at least 1")
+        if self.log_every < 1:
+            raise InputError("--log-every must be at least 1")
+
+    def resolve(self, preset_name: str, on_gpu: bool, model_image_size: int) -> TrainConfig:
+        """Fill the `None` fields from the defaults of `preset_name` for this stage."""
+        d = stage_defaults(preset_name, self.stage)
+        out = dataclasses.replace(self)
+        out.lr = self.lr if self.lr is not None else d.lr
+        out.epochs = self.epochs if self.epochs is not None else d.epochs
+        out.batch_size = self.batch_size or d.batch_size
+        if self.global_batch is None and self.grad_accum is None:
+            out.global_batch = d.global_batch
+        out.image_size = model_image_size  # build_training_model applied --image-size / the preset default
+        out.warmup_ratio = self.warmup_ratio if self.warmup_ratio is not None else d.warmup_ratio
+        out.clip = self.clip if self.clip is not None else d.clip
+        out.bf16 = self.bf16 if self.bf16 is not None else (d.bf16_on_gpu and on_gpu)
+        out.select_format = self.select_format or self.data_format
+        out.loss_points = self.loss_points or d.loss_points
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def write(self, path: Path) -> None:
+        Path(path).write_text(json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n")

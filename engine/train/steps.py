@@ -1,0 +1,44 @@
+"""The one place where the training loop meets the model and the losses: a stage's forward pass as an
+nn.Module (so DistributedDataParallel wraps the call that really runs; DDP only synchronises gradients of
+work done inside its own `forward`) and the matching loss."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+
+class StageForward(nn.Module):
+    """`forward(batch)` runs the stage's model pass: stage 1 = vision only with the 100 learned queries,
+    stage 2 = the language-guided single-query pass."""
+
+    def __init__(self, model: nn.Module, stage: int):
+        super().__init__()
+        self.model = model
+        self.stage = stage
+
+    def forward(self, image_a: torch.Tensor, image_b: torch.Tensor, expressions: list[str] | None = None):
+        if self.stage == 1:
+            return self.model.forward_stage1(image_a, image_b)
+        return self.model.forward_stage2(image_a, image_b, expressions)
+
+
+def stage_loss(
+    stage: int, outputs, batch: dict, num_points: int | None = None
+) -> tuple[torch.Tensor, dict[str, float]]:
+    """Total loss to back-propagate and its logged components (plain floats, named loss_<part>)."""
+    from engine.train.losses import stage1_loss, stage2_loss
+
+    fn = stage1_loss if stage == 1 else stage2_loss
+    kwargs = {"num_points": num_points} if num_points else {}
+    result = fn(outputs, batch["mask"], **kwargs)  # {"total", "bce", "dice"[, "lm"]} (docs/INTERFACES.md §1b)
+    logged = {f"loss_{k}": float(v.detach()) for k, v in result.items() if k != "total"}
+    return result["total"], logged
+
+
+def micro_batch_seed(seed: int, global_step: int, micro_index: int) -> int:
+    """Seed of the torch RNG for one micro-batch, `micro_index` counted over the whole global batch
+    (rank * grad_accum + local index). Drop-path and the losses' random points then depend only on which
+    samples are in the micro-batch, not on how many processes share the step: a world of 2 reproduces a
+    world of 1 with accumulation 2, and a resumed run needs no RNG stream to reproduce the next step."""
+    return ((seed * 1_000_003 + global_step) * 65_537 + micro_index) % (2**63 - 1)

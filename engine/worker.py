@@ -1,0 +1,292 @@
+"""`python -m engine.worker`: the long-lived engine process the QGIS plugin talks to (INTERFACES §3).
+
+Why a separate process: torch never enters QGIS's Python (DESIGN decision 1), a crash here never takes QGIS
+down, and the model plus the feature cache stay warm between prompts. Protocol: JSON lines on stdin/stdout.
+A reader thread owns stdin so that `cancel` is seen while `analyse` runs on the main thread; stdout carries
+ONLY protocol lines (file descriptor 1 is re-pointed at stderr, so stray prints of libraries cannot corrupt
+the stream).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import queue
+import sys
+import threading
+import traceback
+from typing import Any, TextIO
+
+from engine import __version__
+from engine.errors import Cancelled, InputError, MtrsError
+
+PROTOCOL = 1
+log = logging.getLogger("mtrs.worker")
+
+
+class Worker:
+    def __init__(self, out: TextIO):
+        self.out = out
+        self.lock = threading.Lock()
+        self.requests: queue.Queue[dict | None] = queue.Queue()
+        self.cancelled: set[str] = set()
+        self.running: str | None = None
+        self.model = None
+        self.model_source: Any = "__none__"
+        self.device = None
+        self.cache = None
+
+    # -- output ---------------------------------------------------------------------------------------------
+    def send(self, obj: dict) -> None:
+        line = json.dumps(obj, default=_json_default, ensure_ascii=False)
+        with self.lock:
+            self.out.write(line + "\n")
+            self.out.flush()
+
+    def error(self, rid: Any, exc: BaseException) -> None:
+        if isinstance(exc, MtrsError):
+            err = {"code": exc.code, "message": exc.message, "hint": exc.hint}
+        else:
+            err = {
+                "code": "internal",
+                "message": f"{type(exc).__name__}: {exc}",
+                "hint": None,
+                "detail": traceback.format_exc(),
+            }
+            log.error("internal error in request %s\n%s", rid, err["detail"])
+        self.send({"id": rid, "event": "error", "error": err})
+
+    # -- input ----------------------------------------------------------------------------------------------
+    def reader(self, stream: TextIO) -> None:
+        """Parse lines; handle `cancel` at once (the main thread may be busy), queue everything else."""
+        for line in stream:
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                msg = json.loads(line)
+                if not isinstance(msg, dict) or "cmd" not in msg:
+                    raise ValueError("expected an object with 'id', 'cmd' and 'params'")
+            except ValueError as exc:
+                self.send(
+                    {
+                        "id": None,
+                        "event": "error",
+                        "error": {"code": "input_error", "message": f"bad request: {exc}", "hint": None},
+                    }
+                )
+                continue
+            if msg["cmd"] == "cancel":
+                target = (msg.get("params") or {}).get("target")
+                self.cancelled.add(target)
+                self.send(
+                    {
+                        "id": msg.get("id"),
+                        "event": "result",
+                        "result": {"target": target, "running": target == self.running},
+                    }
+                )
+                continue
+            self.requests.put(msg)
+        self.requests.put(None)  # EOF: the client went away
+
+    # -- main loop ------------------------------------------------------------------------------------------
+    def serve(self, stream: TextIO) -> int:
+        threading.Thread(target=self.reader, args=(stream,), daemon=True, name="stdin-reader").start()
+        self.send({"event": "ready", "version": __version__, "pid": os.getpid(), "protocol": PROTOCOL})
+        while True:
+            msg = self.requests.get()
+            if msg is None:
+                return 0
+            rid, cmd, params = msg.get("id"), msg.get("cmd"), msg.get("params") or {}
+            if cmd == "shutdown":
+                self.send({"id": rid, "event": "result", "result": {}})
+                return 0
+            handler = getattr(self, f"cmd_{cmd}", None)
+            if handler is None:
+                self.error(rid, InputError(f"unknown command '{cmd}'"))
+                continue
+            self.running = rid
+            try:
+                if rid in self.cancelled:
+                    raise Cancelled("cancelled before it started")
+                result = handler(rid, params)
+                self.send({"id": rid, "event": "result", "result": result})
+            except BaseException as exc:
+                if isinstance(exc, KeyboardInterrupt | SystemExit):
+                    raise
+                self.error(rid, exc)
+            finally:
+                self.running = None
+                self.cancelled.discard(rid)
+
+    # -- commands -------------------------------------------------------------------------------------------
+    def _ensure_cache(self):
+        if self.cache is None:
+            from engine.pipeline.cache import FeatureCache
+
+            budget = int(os.environ.get("MTRS_CACHE_BYTES", str(2 * 1024**3)))
+            self.cache = FeatureCache(budget)
+        return self.cache
+
+    def _load(self, source, revision, device_name: str, rid) -> None:
+        from engine.pipeline.device import resolve_device
+
+        device = resolve_device(device_name)
+        self.send({"id": rid, "event": "progress", "done": 0, "total": 1, "message": "loading model"})
+        from engine.pipeline.loading import load
+
+        self.model = load(source, revision=revision, device=str(device))
+        self.model_source = (source, revision)
+        self.device = device
+        self._ensure_cache().clear()
+        self.send({"id": rid, "event": "progress", "done": 1, "total": 1, "message": "model loaded"})
+
+    def _model_info(self) -> dict | None:
+        if self.model is None:
+            return None
+        n_params = None
+        if hasattr(self.model, "parameters"):
+            n_params = sum(p.numel() for p in self.model.parameters())
+        return {
+            "id": str(self.model.model_id),
+            "revision": self.model.revision,
+            "image_size": int(self.model.config.image_size),
+            "max_prompt_tokens": int(getattr(self.model, "max_prompt_tokens", 0) or 0),
+            "parameters": n_params,
+            "device": str(self.device) if self.device is not None else None,
+            "source": self.model_source[0] if isinstance(self.model_source, tuple) else None,
+        }
+
+    def cmd_status(self, rid, params) -> dict:
+        import psutil
+        import torch
+
+        from engine.pipeline.device import device_name, resolve_device
+
+        dev = self.device or resolve_device("auto")
+        gpu = None
+        if dev.type == "cuda":
+            gpu = {
+                "allocated": torch.cuda.memory_allocated(dev),
+                "reserved": torch.cuda.memory_reserved(dev),
+                "total": torch.cuda.get_device_properties(dev).total_memory,
+            }
+        return {
+            "device": str(dev),
+            "device_name": device_name(dev),
+            "torch": torch.__version__,
+            "model": self._model_info(),
+            "cache": self._ensure_cache().stats(),
+            "rss_bytes": psutil.Process().memory_info().rss,
+            "gpu_memory": gpu,
+        }
+
+    def cmd_load_model(self, rid, params) -> dict:
+        self._load(params.get("model"), params.get("revision"), params.get("device") or "auto", rid)
+        return self._model_info()
+
+    def cmd_check_alignment(self, rid, params) -> dict:
+        return check_alignment(params, self.model)
+
+    def cmd_analyse(self, rid, params) -> dict:
+        from engine.pipeline import AnalysisRequest, analyse
+
+        request = AnalysisRequest.from_json(params)
+        request.validate()
+        wanted = (request.model, request.revision)
+        if self.model is None or (request.model is not None and wanted != self.model_source):
+            self._load(request.model, request.revision, request.device, rid)
+
+        def progress(done: int, total: int, message: str) -> None:
+            self.send({"id": rid, "event": "progress", "done": done, "total": total, "message": message})
+
+        result = analyse(
+            request,
+            progress=progress,
+            cancel=lambda: rid in self.cancelled,
+            model=self.model,
+            cache=self._ensure_cache(),
+        )
+        return result.to_json()
+
+
+def check_alignment(params: dict, model=None) -> dict:
+    """Metadata-only look at a pair: grid, warping, overlap area, resolution ratio, tile count estimate."""
+    from shapely.geometry import box
+
+    from engine.geo.align import align
+    from engine.geo.measure import Measurer
+    from engine.geo.raster import parse_bands
+    from engine.geo.tiling import TileGrid
+
+    pair = align(
+        params["earlier"],
+        params["later"],
+        parse_bands(params.get("bands_earlier")),
+        parse_bands(params.get("bands_later")),
+        params.get("extent"),
+        params.get("extent_crs"),
+        params.get("extent_wkt"),
+        params.get("resampling") or "bilinear",
+    )
+    try:
+        m = Measurer(pair.crs)
+        x0, y0 = pair.transform * (0, 0)
+        x1, y1 = pair.transform * (pair.width, pair.height)
+        overlap = m.area(box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
+        ratio = math.sqrt(_pixel_area(pair.later_src) / max(_pixel_area(pair.earlier), 1e-12))
+        tile = int(params.get("tile") or (model.config.image_size if model is not None else 256))
+        overlap_px = int(params.get("overlap", 64))
+        warnings = list(pair.warnings)
+        if ratio > 1.5 or ratio < 1 / 1.5:
+            warnings.append(f"the rasters' resolutions differ by a factor {ratio:.2f}")
+        return {
+            "same_grid": pair.same_grid,
+            "will_warp": not pair.same_grid,
+            "overlap_area_m2": overlap,
+            "resolution_ratio": ratio,
+            "warnings": warnings,
+            "tiles_estimate": len(TileGrid(pair.width, pair.height, tile, min(overlap_px, tile - 1))),
+        }
+    finally:
+        pair.close()
+
+
+def _pixel_area(ds) -> float:
+    """Ground area (m²) of the raster's centre pixel in its own CRS."""
+    from shapely.geometry import Polygon
+
+    from engine.geo.measure import Measurer
+
+    t = ds.transform
+    c, r = ds.width // 2, ds.height // 2
+    return Measurer(ds.crs).area(Polygon([t * (c, r), t * (c + 1, r), t * (c + 1, r + 1), t * (c, r + 1)]))
+
+
+def _json_default(obj):
+    if hasattr(obj, "item"):
+        return obj.item()
+    if isinstance(obj, set | tuple):
+        return list(obj)
+    return str(obj)
+
+
+def main() -> int:
+    """Keep fd 1 for the protocol only; everything else printed goes to stderr."""
+    logging.basicConfig(
+        level=os.environ.get("MTRS_LOG", "INFO"),
+        stream=sys.stderr,
+        format="%(asctime)s %(name)s %(levelname)s %(message)s",
+    )
+    proto = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    stdin = open(sys.stdin.fileno(), encoding="utf-8", closefd=False)  # noqa: SIM115
+    return Worker(proto).serve(stdin)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,241 @@
+"""Parameters and execution shared by the MTRS algorithms.
+
+Both algorithms build an AnalysisRequest (docs/INTERFACES.md §2) and send it through the same worker client as
+the dock, so a model, a batch run and the dock give the same result for the same inputs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
+    QgsProcessingParameterBand,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterExtent,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterDestination,
+    QgsProcessingParameterRasterLayer,
+    QgsProcessingParameterString,
+    QgsProcessingParameterVectorDestination,
+)
+
+from .. import service
+from ..i18n import tr
+from ..layers import LayerError, raster_path
+from ..worker_client import WorkerError
+
+DEVICES = ("auto", "cpu", "cuda")
+
+
+class MtrsAlgorithmBase(QgsProcessingAlgorithm):
+    """Common inputs (images, bands, model, extent, tiling, post-processing) and the worker round trip."""
+
+    EARLIER = "EARLIER"
+    LATER = "LATER"
+    BANDS_EARLIER = "BANDS_EARLIER"
+    BANDS_LATER = "BANDS_LATER"
+    MODEL = "MODEL"
+    EXTENT = "EXTENT"
+    TILE = "TILE"
+    OVERLAP = "OVERLAP"
+    THRESHOLD = "THRESHOLD"
+    MIN_AREA = "MIN_AREA"
+    SIMPLIFY = "SIMPLIFY"
+    DEVICE = "DEVICE"
+    OUTPUT = "OUTPUT"
+    PROBABILITIES = "PROBABILITIES"
+
+    def group(self) -> str:
+        return tr("Change analysis")
+
+    def groupId(self) -> str:
+        return "change"
+
+    def flags(self):
+        # The worker is a separate process; the algorithm itself is thread-safe.
+        return super().flags()
+
+    def add_image_parameters(self) -> None:
+        self.addParameter(QgsProcessingParameterRasterLayer(self.EARLIER, tr("Earlier raster")))
+        self.addParameter(QgsProcessingParameterRasterLayer(self.LATER, tr("Later raster")))
+        for name, parent, label in (
+            (self.BANDS_EARLIER, self.EARLIER, tr("Bands of the earlier raster (R, G, B)")),
+            (self.BANDS_LATER, self.LATER, tr("Bands of the later raster (R, G, B)")),
+        ):
+            param = QgsProcessingParameterBand(name, label, None, parent, optional=True, allowMultiple=True)
+            param.setHelp(tr("Three bands in red, green, blue order; empty: the first three bands."))
+            self.addParameter(param)
+
+    def add_common_parameters(self) -> None:
+        model = QgsProcessingParameterString(
+            self.MODEL, tr("Model (empty: bundled; folder or hub id)"), optional=True
+        )
+        model.setHelp(
+            tr(
+                "A checkpoint folder (config.json + model.safetensors) or a hub id; empty uses the "
+                "bundled model."
+            )
+        )
+        self.addParameter(model)
+        self.addParameter(
+            QgsProcessingParameterExtent(
+                self.EXTENT, tr("Extent (empty: overlap of the rasters)"), optional=True
+            )
+        )
+        advanced = [
+            QgsProcessingParameterNumber(
+                self.TILE,
+                tr("Tile size in pixels (0: the model's size)"),
+                QgsProcessingParameterNumber.Integer,
+                0,
+                False,
+                0,
+                8192,
+            ),
+            QgsProcessingParameterNumber(
+                self.OVERLAP,
+                tr("Tile overlap in pixels"),
+                QgsProcessingParameterNumber.Integer,
+                64,
+                False,
+                0,
+                4096,
+            ),
+            QgsProcessingParameterNumber(
+                self.THRESHOLD,
+                tr("Probability threshold"),
+                QgsProcessingParameterNumber.Double,
+                0.5,
+                False,
+                0.01,
+                0.99,
+            ),
+            QgsProcessingParameterNumber(
+                self.MIN_AREA,
+                tr("Minimum polygon area (m²)"),
+                QgsProcessingParameterNumber.Double,
+                0.0,
+                False,
+                0.0,
+            ),
+            QgsProcessingParameterNumber(
+                self.SIMPLIFY,
+                tr("Simplification tolerance (map units)"),
+                QgsProcessingParameterNumber.Double,
+                0.0,
+                False,
+                0.0,
+            ),
+            QgsProcessingParameterEnum(self.DEVICE, tr("Device"), list(DEVICES), False, 0),
+        ]
+        for param in advanced:
+            param.setFlags(param.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+            self.addParameter(param)
+        self.addParameter(
+            QgsProcessingParameterVectorDestination(
+                self.OUTPUT, tr("Change polygons"), QgsProcessing.TypeVectorPolygon
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterRasterDestination(
+                self.PROBABILITIES, tr("Change probability raster"), optional=True, createByDefault=False
+            )
+        )
+        self.addOutput(QgsProcessingOutputNumber("N_POLYGONS", tr("Number of polygons")))
+        self.addOutput(QgsProcessingOutputNumber("TOTAL_AREA_M2", tr("Total area (m²)")))
+        self.addOutput(QgsProcessingOutputString("RUN_RECORD", tr("Run record (JSON)")))
+
+    def base_request(self, parameters: dict[str, Any], context, feedback) -> dict[str, Any]:
+        """The AnalysisRequest fields every algorithm shares."""
+        earlier = self.parameterAsRasterLayer(parameters, self.EARLIER, context)
+        later = self.parameterAsRasterLayer(parameters, self.LATER, context)
+        try:
+            earlier_path, later_path = raster_path(earlier), raster_path(later)
+        except LayerError as exc:
+            raise QgsProcessingException(str(exc)) from exc
+        request: dict[str, Any] = {"earlier": earlier_path, "later": later_path}
+        for name, key in ((self.BANDS_EARLIER, "bands_earlier"), (self.BANDS_LATER, "bands_later")):
+            bands = [int(b) for b in self.parameterAsInts(parameters, name, context) if int(b) > 0]
+            if bands and len(bands) != 3:
+                raise QgsProcessingException(
+                    tr("Give exactly three bands (R, G, B) for {name}, or none for the first three.").format(
+                        name=name
+                    )
+                )
+            request[key] = bands or None
+        model = (self.parameterAsString(parameters, self.MODEL, context) or "").strip()
+        request["model"] = model or None
+        if parameters.get(self.EXTENT) not in (None, ""):
+            rect = self.parameterAsExtent(parameters, self.EXTENT, context, earlier.crs())
+            if not rect.isNull() and not rect.isEmpty():
+                request["extent"] = [rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum()]
+                request["extent_crs"] = earlier.crs().authid() or None
+        request["tile"] = self.parameterAsInt(parameters, self.TILE, context) or None
+        request["overlap"] = self.parameterAsInt(parameters, self.OVERLAP, context)
+        request["threshold"] = self.parameterAsDouble(parameters, self.THRESHOLD, context)
+        request["min_area"] = self.parameterAsDouble(parameters, self.MIN_AREA, context)
+        request["simplify"] = self.parameterAsDouble(parameters, self.SIMPLIFY, context)
+        request["device"] = DEVICES[self.parameterAsEnum(parameters, self.DEVICE, context)]
+        output = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
+        if not output.lower().endswith(".gpkg"):
+            raise QgsProcessingException(
+                tr("The output must be a GeoPackage (.gpkg): {path}").format(path=output)
+            )
+        request["output"] = output
+        request["overwrite"] = True  # Processing asks before overwriting; the engine still writes atomically
+        prob = (
+            self.parameterAsOutputLayer(parameters, self.PROBABILITIES, context)
+            if parameters.get(self.PROBABILITIES)
+            else None
+        )
+        request["probabilities"] = prob or None
+        return request
+
+    def execute_request(self, request: dict[str, Any], feedback) -> dict[str, Any]:
+        """Send `request` to the worker with progress and cancel wired to `feedback`; return the outputs."""
+        feedback.pushInfo(
+            tr("Engine request: {prompts}").format(prompts=request.get("prompts") or tr("all changes"))
+        )
+
+        def progress(done: int, total: int, message: str) -> None:
+            if total:
+                feedback.setProgress(100.0 * done / total)
+            if message:
+                feedback.setProgressText(message)
+
+        try:
+            result = service.client().request(
+                "analyse", request, progress=progress, cancel=feedback.isCanceled
+            )
+        except WorkerError as exc:
+            if exc.code == "cancelled":
+                raise QgsProcessingException(tr("Cancelled; no output was written.")) from exc
+            text = exc.message + (f"\n{exc.hint}" if exc.hint else "")
+            if exc.detail:
+                feedback.reportError(exc.detail)
+            raise QgsProcessingException(text) from exc
+        import json
+
+        feedback.pushInfo(
+            tr("{n} polygons, {area:.1f} m² in {seconds:.1f} s on {device}.").format(
+                n=int(result.get("n_polygons") or 0),
+                area=float(result.get("total_area_m2") or 0.0),
+                seconds=float(result.get("seconds") or 0.0),
+                device=result.get("device", "?"),
+            )
+        )
+        outputs = {
+            self.OUTPUT: result.get("output", request["output"]),
+            "N_POLYGONS": int(result.get("n_polygons") or 0),
+            "TOTAL_AREA_M2": float(result.get("total_area_m2") or 0.0),
+            "RUN_RECORD": json.dumps(result.get("run_record") or {}, default=str),
+        }
+        if request.get("probabilities"):
+            outputs[self.PROBABILITIES] = result.get("probabilities") or request["probabilities"]
+        return outputs

@@ -1,0 +1,143 @@
+"""Co-registration preview from layer metadata only (no pixels read).
+
+The dock shows this immediately while the analyst picks layers, before any engine exists; when the worker is
+running the dock can ask it too (`check_alignment`), and both answers have the same shape.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from qgis.core import (
+    QgsCoordinateTransform,
+    QgsDistanceArea,
+    QgsGeometry,
+    QgsProject,
+    QgsRasterLayer,
+    QgsRectangle,
+)
+
+from .i18n import tr
+
+
+@dataclass
+class AlignmentReport:
+    """Same fields as the worker's `check_alignment` result."""
+
+    same_grid: bool = False
+    will_warp: bool = False
+    overlap_area_m2: float = 0.0
+    resolution_ratio: float = 1.0
+    warnings: list[str] = field(default_factory=list)
+    tiles_estimate: int = 0
+    overlap: QgsRectangle | None = None  # in the earlier layer's CRS
+
+    @classmethod
+    def from_worker(cls, data: dict) -> AlignmentReport:
+        return cls(
+            same_grid=bool(data.get("same_grid")),
+            will_warp=bool(data.get("will_warp")),
+            overlap_area_m2=float(data.get("overlap_area_m2") or 0.0),
+            resolution_ratio=float(data.get("resolution_ratio") or 1.0),
+            warnings=list(data.get("warnings") or []),
+            tiles_estimate=int(data.get("tiles_estimate") or 0),
+        )
+
+
+def count_tiles(width_px: float, height_px: float, tile: int, overlap: int) -> int:
+    """Tiles needed to cover width×height with square tiles that overlap by `overlap` pixels."""
+    if width_px <= 0 or height_px <= 0 or tile <= 0:
+        return 0
+    step = max(1, tile - max(0, overlap))
+
+    def axis(n: float) -> int:
+        return 1 if n <= tile else 1 + math.ceil((n - tile) / step)
+
+    return axis(width_px) * axis(height_px)
+
+
+def area_m2(rect: QgsRectangle, layer: QgsRasterLayer) -> float:
+    """Ellipsoidal area of `rect` (in the layer's CRS): metres² even for geographic CRSs."""
+    da = QgsDistanceArea()
+    da.setSourceCrs(layer.crs(), QgsProject.instance().transformContext())
+    da.setEllipsoid(layer.crs().ellipsoidAcronym() or "EPSG:7030")
+    return abs(da.measureArea(QgsGeometry.fromRect(rect)))
+
+
+def check_layers(
+    earlier: QgsRasterLayer,
+    later: QgsRasterLayer,
+    tile: int = 256,
+    overlap: int = 64,
+    extent: QgsRectangle | None = None,
+) -> AlignmentReport:
+    """Compare the two layers' CRS, grid and extent; estimate the tiles the run will need."""
+    report = AlignmentReport()
+    if earlier is None or later is None or not earlier.isValid() or not later.isValid():
+        report.warnings.append(tr("Choose an earlier and a later raster layer."))
+        return report
+    if earlier.id() == later.id():
+        report.warnings.append(tr("Earlier and later are the same layer: there is nothing to compare."))
+    same_crs = earlier.crs() == later.crs()
+    later_extent = later.extent()
+    if not same_crs:
+        try:
+            xform = QgsCoordinateTransform(later.crs(), earlier.crs(), QgsProject.instance())
+            later_extent = xform.transformBoundingBox(later_extent)
+        except Exception:
+            report.warnings.append(tr("The later layer's extent cannot be transformed to the earlier CRS."))
+            return report
+    ex, ey = earlier.rasterUnitsPerPixelX(), earlier.rasterUnitsPerPixelY()
+    lx, ly = later.rasterUnitsPerPixelX(), later.rasterUnitsPerPixelY()
+    if same_crs and ex > 0 and lx > 0:
+        report.resolution_ratio = lx / ex
+    elif ex > 0 and lx > 0 and later.width() > 0:
+        report.resolution_ratio = (later_extent.width() / later.width()) / ex
+    aligned_origin = False
+    if same_crs and ex > 0 and ey > 0:
+        dx = (later.extent().xMinimum() - earlier.extent().xMinimum()) / ex
+        dy = (later.extent().yMaximum() - earlier.extent().yMaximum()) / ey
+        aligned_origin = abs(dx - round(dx)) < 1e-3 and abs(dy - round(dy)) < 1e-3
+    report.same_grid = (
+        same_crs
+        and math.isclose(ex, lx, rel_tol=1e-6)
+        and math.isclose(ey, ly, rel_tol=1e-6)
+        and aligned_origin
+    )
+    report.will_warp = not report.same_grid
+    inter = earlier.extent().intersect(later_extent)
+    if extent is not None and not extent.isEmpty():
+        inter = inter.intersect(extent)
+    if inter.isEmpty() or inter.width() <= 0 or inter.height() <= 0:
+        report.warnings.append(
+            tr("The layers do not overlap (in the chosen extent): there is nothing to analyse.")
+        )
+        return report
+    report.overlap = inter
+    report.overlap_area_m2 = area_m2(inter, earlier)
+    ratio = report.resolution_ratio
+    if ratio > 2.0 or ratio < 0.5:
+        report.warnings.append(
+            tr(
+                "The resolutions differ by a factor of {ratio:.1f}: the later image will be resampled."
+            ).format(ratio=max(ratio, 1 / ratio))
+        )
+    if ex > 0 and ey > 0:
+        report.tiles_estimate = count_tiles(inter.width() / ex, inter.height() / ey, tile, overlap)
+    return report
+
+
+def describe(report: AlignmentReport) -> str:
+    """One short paragraph for the dock."""
+    if report.overlap_area_m2 <= 0 and report.warnings:
+        return " ".join(report.warnings)
+    parts = [
+        tr("Same grid: no resampling.")
+        if report.same_grid
+        else tr("Different grid: the later image will be warped.")
+    ]
+    km2 = report.overlap_area_m2 / 1e6
+    parts.append(tr("Overlap: {area} km².").format(area=f"{km2:.3f}" if km2 < 10 else f"{km2:.1f}"))
+    parts.extend(report.warnings)
+    return " ".join(parts)

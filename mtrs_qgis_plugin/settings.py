@@ -1,0 +1,75 @@
+"""Persistent plugin options through QgsSettings, in one place.
+
+Keeping every key here (and typed) means the dock, the Processing algorithms and the engine manager agree on
+names and defaults, and a reset is one call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+from qgis.core import QgsSettings
+
+PREFIX = "mtrs/"
+
+
+@dataclass
+class Options:
+    """Everything the dock restores between sessions. Per-project data (prompt history) is elsewhere."""
+
+    interpreter: str = ""  # empty: auto-detect (plugin .venv, then the managed venv)
+    model_kind: str = "bundled"  # bundled | folder | hub
+    model_folder: str = ""
+    model_hub_id: str = ""
+    device: str = "auto"
+    tile: int = 0  # 0: the model's own size
+    overlap: int = 64
+    threshold: float = 0.5
+    min_area: float = 0.0
+    simplify: float = 0.0
+    output: str = ""  # empty: temporary GeoPackage
+    load_probabilities: bool = False
+    extent_mode: str = "overlap"  # overlap | canvas | drawn | polygons
+    seconds_per_tile: float = 0.0  # measured on the last run, for the estimate
+    advanced_collapsed: bool = True
+
+
+def _coerce(value: object, default: object) -> object:
+    """QgsSettings returns strings for numbers on some back-ends; convert back to the default's type."""
+    if value is None:
+        return default
+    try:
+        if isinstance(default, bool):
+            return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
+        if isinstance(default, int):
+            return int(value)
+        if isinstance(default, float):
+            return float(value)
+        return str(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def load() -> Options:
+    """Read the stored options; missing or malformed keys fall back to the defaults."""
+    settings = QgsSettings()
+    defaults = Options()
+    values = {}
+    for f in fields(Options):
+        default = getattr(defaults, f.name)
+        values[f.name] = _coerce(settings.value(PREFIX + f.name, default), default)
+    return Options(**values)
+
+
+def save(options: Options) -> None:
+    """Store all options."""
+    settings = QgsSettings()
+    for key, value in asdict(options).items():
+        settings.setValue(PREFIX + key, value)
+
+
+def reset() -> None:
+    """Forget every stored option (used by tests and by 'reset' in the engine panel)."""
+    settings = QgsSettings()
+    for f in fields(Options):
+        settings.remove(PREFIX + f.name)

@@ -1,0 +1,51 @@
+"""Shared fixtures: generated GeoTIFF pairs and a tiny random-weight checkpoint saved in the real format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+DATA = Path(__file__).parent / "data"
+JOPLIN = DATA / "joplin"
+
+
+def write_geotiff(path, array, crs="EPSG:32615", transform=None, nodata=None, **extra) -> str:
+    """Write a bands×h×w array as a tiled GeoTIFF (default: UTM 15N, 1 m pixels)."""
+    import rasterio
+    from rasterio.transform import from_origin
+
+    array = np.asarray(array)
+    if array.ndim == 2:
+        array = array[None]
+    profile = {
+        "driver": "GTiff",
+        "width": array.shape[2],
+        "height": array.shape[1],
+        "count": array.shape[0],
+        "dtype": array.dtype.name,
+        "crs": crs,
+        "transform": transform or from_origin(366000.0, 4100000.0, 1.0, 1.0),
+        "tiled": True,
+        "blockxsize": 256,
+        "blockysize": 256,
+        "compress": "deflate",
+        **extra,
+    }
+    if nodata is not None:
+        profile["nodata"] = nodata
+    with rasterio.open(path, "w", **profile) as ds:
+        ds.write(array)
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def tiny_checkpoint(tmp_path_factory) -> Path:
+    """A random-weight `mtrefseg-r1-tiny` checkpoint (config.json + model.safetensors + tokenizer files)."""
+    from engine.model import ModelConfig, build_model
+
+    directory = tmp_path_factory.mktemp("tiny-checkpoint")
+    model = build_model(ModelConfig.from_preset("mtrefseg-r1-tiny"))
+    model.save_pretrained(directory)
+    return directory

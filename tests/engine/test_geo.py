@@ -1,0 +1,134 @@
+"""Geometry building blocks: tiling, blending weights, polygonising across blocks, metres in any CRS."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+import rasterio
+from pyproj import Geod
+from rasterio.crs import CRS
+from rasterio.transform import from_origin
+from shapely.geometry import box
+
+from engine.errors import InputError
+from engine.geo.align import align
+from engine.geo.measure import Measurer
+from engine.geo.normalise import compute_stretch
+from engine.geo.tiling import ramp, tile_starts
+from engine.geo.vectorise import location_name, polygonise
+from tests.conftest import write_geotiff
+
+
+def test_tile_starts_cover_and_overlap() -> None:
+    starts = tile_starts(1000, 256, 64)
+    assert starts[0] == 0 and starts[-1] == 1000 - 256
+    assert all(b - a <= 256 - 64 for a, b in itertools.pairwise(starts))
+    assert tile_starts(100, 256, 64) == [0]
+
+
+def test_ramp_is_symmetric_and_positive() -> None:
+    r = ramp(256, 64)
+    assert np.allclose(r, r[::-1]) and r.min() > 0 and r[128] == 1.0 and r[0] < 0.01
+
+
+def _poly_run(prob, block, **kw):
+    transform = from_origin(1000.0, 2000.0, 2.0, 2.0)
+    return polygonise(
+        lambda w: prob[w.row_off : w.row_off + w.height, w.col_off : w.col_off + w.width],
+        prob.shape[1],
+        prob.shape[0],
+        transform,
+        Measurer(CRS.from_epsg(32615)),
+        block=block,
+        **kw,
+    )
+
+
+def test_objects_crossing_blocks_come_out_whole() -> None:
+    prob = np.zeros((200, 200), np.float32)
+    prob[50:150, 50:150] = 0.9  # crosses the 64-px block borders in both directions
+    prob[90:110, 90:110] = 0.1  # a hole across a block corner too
+    prob[10:20, 10:20] = 0.8  # inside one block
+    polys = _poly_run(prob, block=64)
+    assert len(polys) == 2
+    big = max(polys, key=lambda p: p.area_m2)
+    assert big.area_m2 == pytest.approx((100 * 100 - 20 * 20) * 4.0)
+    assert big.geom.equals(box(1100, 1700, 1300, 1900).difference(box(1180, 1780, 1220, 1820)))
+    assert big.prob_max == pytest.approx(0.9) and big.prob_mean == pytest.approx(0.9)
+
+
+def test_corner_touching_parts_stay_separate_and_filters_apply() -> None:
+    prob = np.zeros((128, 128), np.float32)
+    prob[54:64, 54:64] = 1.0
+    prob[64:74, 64:74] = 1.0  # touches the first only at a corner, in another block
+    assert len(_poly_run(prob, block=64)) == 2
+    prob2 = np.zeros((128, 128), np.float32)
+    prob2[10:40, 10:40] = 1.0
+    prob2[20:22, 20:22] = 0.0  # 4-px hole = 16 m²
+    prob2[100:103, 100:103] = 1.0  # 9 px = 36 m²
+    polys = _poly_run(prob2, block=64, min_area=40.0, fill_holes=20.0)
+    assert len(polys) == 1 and len(polys[0].geom.interiors) == 0
+    assert polys[0].area_m2 == pytest.approx(900 * 4.0)
+
+
+def test_geodesic_area_in_geographic_crs() -> None:
+    m = Measurer(CRS.from_epsg(4326))
+    square = box(10.0, 45.0, 10.001, 45.001)
+    expected, _ = Geod(ellps="WGS84").geometry_area_perimeter(square)
+    assert m.area(square) == pytest.approx(abs(expected), rel=1e-9)
+    assert 8000 < m.area(square) < 9000  # ~111 m × ~79 m, not square degrees
+
+
+def test_location_names() -> None:
+    assert location_name(5, 5, 100, 100) == "north-west"
+    assert location_name(50, 50, 100, 100) == "centre"
+    assert location_name(95, 50, 100, 100) == "east"
+    assert location_name(50, 99, 100, 100) == "south"
+
+
+def test_input_errors(tmp_path) -> None:
+    a = write_geotiff(tmp_path / "a.tif", np.zeros((3, 64, 64), np.uint8))
+    with pytest.raises(InputError, match="not found"):
+        align(str(tmp_path / "missing.tif"), a)
+    (tmp_path / "text.tif").write_text("not a raster")
+    with pytest.raises(InputError, match="not a raster"):
+        align(str(tmp_path / "text.tif"), a)
+    nocrs = tmp_path / "nocrs.tif"
+    with rasterio.open(nocrs, "w", driver="GTiff", width=8, height=8, count=1, dtype="uint8") as ds:
+        ds.write(np.zeros((1, 8, 8), np.uint8))
+    with pytest.raises(InputError, match="no coordinate reference system"):
+        align(str(nocrs), a)
+    with pytest.raises(InputError, match="band 5 does not exist"):
+        align(a, a, bands_later=[5, 1, 2])
+    far = write_geotiff(
+        tmp_path / "far.tif", np.zeros((3, 64, 64), np.uint8), transform=from_origin(0, 0, 1, 1)
+    )
+    with pytest.raises(InputError, match="do not overlap"):
+        align(a, far)
+    with pytest.raises(InputError, match="extent does not overlap"):
+        align(a, a, extent=[0, 0, 10, 10])
+
+
+def test_joint_stretch_is_shared_not_per_image(tmp_path) -> None:
+    rng = np.random.default_rng(0)
+    e = rng.integers(1000, 2000, (3, 128, 128)).astype(np.uint16)
+    l_ = (e * 2).astype(np.uint16)  # same scene, brighter: per-image min-max would erase the difference
+    pair = align(write_geotiff(tmp_path / "e.tif", e), write_geotiff(tmp_path / "l.tif", l_))
+    try:
+        s = compute_stretch(pair)
+    finally:
+        pair.close()
+    assert not s.identity
+    assert s.lo[0] < 1100 and s.hi[0] > 3800  # pooled over both dates
+    assert s.apply(l_).mean() > s.apply(e).mean() + 60
+
+
+def test_uint8_passes_through(tmp_path) -> None:
+    a = write_geotiff(tmp_path / "a.tif", np.full((3, 32, 32), 7, np.uint8))
+    pair = align(a, a)
+    try:
+        assert compute_stretch(pair).identity and pair.same_grid
+    finally:
+        pair.close()

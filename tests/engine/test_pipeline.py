@@ -1,0 +1,256 @@
+"""The pipeline on generated GeoTIFFs with the NullModel (exact answers): geometry, CRSs, cache, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+import pytest
+import rasterio
+from osgeo import gdal, ogr
+from pyproj import Geod
+from rasterio.transform import from_origin
+from shapely import wkb
+from shapely.geometry import box
+
+from engine.errors import Cancelled, InputError, ModelError, OutOfMemory, OutputError
+from engine.pipeline import AnalysisRequest, FeatureCache, analyse
+from engine.pipeline.null_model import NullModel
+from tests.conftest import write_geotiff
+
+gdal.UseExceptions()
+ORIGIN = (366000.0, 4100000.0)
+
+
+def read_layer(path):
+    ds = ogr.Open(str(path))
+    layer = ds.GetLayer(0)
+    feats = []
+    for f in layer:
+        attrs = {k: f.GetField(k) for k in f.keys()}  # noqa: SIM118
+        attrs["geom"] = wkb.loads(bytes(f.GetGeometryRef().ExportToWkb()))
+        feats.append(attrs)
+    epsg = layer.GetSpatialRef().GetAuthorityCode(None)
+    return feats, epsg
+
+
+@pytest.fixture
+def pair(tmp_path):
+    """300×400 px, 1 m: two bright rectangles appear in the later image, one crossing tile borders."""
+    e = np.full((3, 300, 400), 90, np.uint8)
+    l_ = e.copy()
+    l_[:, 40:160, 50:170] = 220  # crosses the 64-px tiles (stride 48) many times
+    l_[:, 250:260, 350:370] = 220  # small: 200 m²
+    return write_geotiff(tmp_path / "e.tif", e), write_geotiff(tmp_path / "l.tif", l_)
+
+
+def req(pair, tmp_path, **kw):
+    base = {
+        "earlier": pair[0],
+        "later": pair[1],
+        "prompts": ["new bright roofs"],
+        "output": str(tmp_path / "o.gpkg"),
+    }
+    base.update(tile=64, overlap=16)
+    base.update(kw)
+    return AnalysisRequest(**base)
+
+
+def test_polygons_line_up_with_pixels(pair, tmp_path) -> None:
+    result = analyse(req(pair, tmp_path, probabilities=str(tmp_path / "p.tif")), model=NullModel())
+    feats, epsg = read_layer(tmp_path / "o.gpkg")
+    assert epsg == "32615" and result.n_polygons == 2 == len(feats)
+    big = max(feats, key=lambda f: f["area_m2"])
+    x0, y0 = ORIGIN
+    assert big["geom"].equals(
+        box(x0 + 50, y0 - 160, x0 + 170, y0 - 40)
+    )  # one polygon across all tile borders
+    assert big["area_m2"] == pytest.approx(120 * 120) and big["perimeter_m"] == pytest.approx(480)
+    assert big["location"] == "west" and big["prompt"] == "new bright roofs"
+    assert big["prob_mean"] > 0.99 and big["model"] == "null-brighter"
+    assert result.total_area_m2 == pytest.approx(120 * 120 + 200)
+    with rasterio.open(tmp_path / "p.tif") as p:
+        prob = p.read(1)
+        assert p.crs.to_epsg() == 32615 and p.transform == from_origin(*ORIGIN, 1, 1)
+    assert (prob[40:160, 50:170] > 0.99).all() and (prob[:30] < 0.01).all()  # seamless: no ridges
+    record = json.loads((tmp_path / "o.run.json").read_text())
+    assert record["request"]["prompts"] == ["new bright roofs"] and record["tiling"]["tile"] == 64
+    ds = ogr.Open(str(tmp_path / "o.gpkg"))
+    assert ds.GetLayerByName("layer_styles").GetFeatureCount() == 1
+    assert (
+        json.loads(ds.GetLayerByName("mtrs_runs").GetNextFeature().GetField("record_json"))["n_polygons"] == 2
+    )
+
+
+def test_other_crs_gives_same_polygons(pair, tmp_path) -> None:
+    warped = str(tmp_path / "l4326.tif")
+    gdal.Warp(warped, pair[1], dstSRS="EPSG:4326", resampleAlg="near")
+    analyse(req(pair, tmp_path), model=NullModel())
+    analyse(
+        req((pair[0], warped), tmp_path, output=str(tmp_path / "w.gpkg"), resampling="nearest"),
+        model=NullModel(),
+    )
+    a, _ = read_layer(tmp_path / "o.gpkg")
+    b, _ = read_layer(tmp_path / "w.gpkg")
+    big_a = max(a, key=lambda f: f["area_m2"])["geom"]
+    big_b = max(b, key=lambda f: f["area_m2"])["geom"]
+    assert big_a.symmetric_difference(big_b).area <= big_a.length * 1.0  # within one pixel along the outline
+    assert big_a.hausdorff_distance(big_b) <= 1.5
+
+
+def test_geographic_crs_areas_in_square_metres(tmp_path) -> None:
+    res = 1e-5
+    t = from_origin(10.0, 45.01, res, res)
+    e = np.full((3, 200, 200), 80, np.uint8)
+    l_ = e.copy()
+    l_[:, 50:150, 60:140] = 230
+    pa = write_geotiff(tmp_path / "e.tif", e, crs="EPSG:4326", transform=t)
+    pb = write_geotiff(tmp_path / "l.tif", l_, crs="EPSG:4326", transform=t)
+    result = analyse(
+        AnalysisRequest(
+            earlier=pa, later=pb, prompts=["x"], output=str(tmp_path / "g.gpkg"), tile=128, overlap=32
+        ),
+        model=NullModel(),
+    )
+    expected = abs(Geod(ellps="WGS84").geometry_area_perimeter(box(10.0006, 45.0085, 10.0014, 45.0095))[0])
+    assert result.n_polygons == 1
+    assert result.total_area_m2 == pytest.approx(expected, rel=1e-4)
+    assert 6500 < expected < 7500  # 80×100 px of ~0.79 m × 1.11 m
+
+
+def test_nodata_and_single_band_uint16(tmp_path) -> None:
+    e = np.full((1, 128, 128), 1000, np.uint16)
+    l_ = e.copy()
+    l_[0, 20:60, 20:60] = 4000
+    l_[0, 80:120, 80:120] = 4000
+    e[0, 70:128, 70:128] = 0  # nodata in the earlier image covers the second square
+    pa = write_geotiff(tmp_path / "e.tif", e, nodata=0)
+    pb = write_geotiff(tmp_path / "l.tif", l_)
+    r = analyse(
+        AnalysisRequest(
+            earlier=pa,
+            later=pb,
+            prompts=["x"],
+            output=str(tmp_path / "n.gpkg"),
+            tile=64,
+            overlap=16,
+            probabilities=str(tmp_path / "p.tif"),
+        ),
+        model=NullModel(),
+    )
+    assert r.n_polygons == 1 and r.total_area_m2 == pytest.approx(1600)
+    with rasterio.open(tmp_path / "p.tif") as p:
+        assert p.nodata == -1 and (p.read(1)[70:, 70:] == -1).all()
+    assert r.run_record["normalisation"]["mode"] == "joint-percentile"
+
+
+def test_cache_second_prompt_reuses_features(pair, tmp_path) -> None:
+    model, cache = NullModel(), FeatureCache()
+    r1 = analyse(req(pair, tmp_path), model=model, cache=cache)
+    calls = model.encode_calls
+    r2 = analyse(
+        req(pair, tmp_path, prompts=["another"], output=str(tmp_path / "o2.gpkg")), model=model, cache=cache
+    )
+    assert r1.cache_hits == 0 and r2.cache_hits == r2.tiles == r1.tiles > 1
+    assert model.encode_calls == calls and r2.n_polygons == r1.n_polygons
+    other_extent = req(
+        pair, tmp_path, output=str(tmp_path / "o3.gpkg"), extent=[366000, 4099800, 366200, 4100000]
+    )
+    assert analyse(other_extent, model=model, cache=cache).cache_hits == 0  # other extent, other key
+
+
+def test_several_prompts_one_layer_and_all_changes(pair, tmp_path) -> None:
+    r = analyse(req(pair, tmp_path, prompts=["a", "b"]), model=NullModel())
+    feats, _ = read_layer(tmp_path / "o.gpkg")
+    assert r.n_polygons == 4 and sorted({f["prompt"] for f in feats}) == ["a", "b"]
+    r = analyse(
+        req(pair, tmp_path, prompts=[], all_changes=True, output=str(tmp_path / "all.gpkg")),
+        model=NullModel(),
+    )
+    assert r.n_polygons == 2 and r.prompts == ["(all changes)"]
+
+
+def test_output_crs_extent_and_formats(pair, tmp_path) -> None:
+    r = analyse(
+        req(pair, tmp_path, output_crs="EPSG:4326", output=str(tmp_path / "o.geojson")), model=NullModel()
+    )
+    feats, epsg = read_layer(tmp_path / "o.geojson")
+    assert (
+        epsg == "4326" and abs(feats[0]["centroid_x"] + 94.5) < 1 and r.total_area_m2 == pytest.approx(14600)
+    )
+    x0, y0 = ORIGIN
+    wkt = box(x0 + 100, y0 - 200, x0 + 300, y0).wkt
+    r = analyse(req(pair, tmp_path, extent_wkt=wkt, output=str(tmp_path / "c.shp")), model=NullModel())
+    assert r.n_polygons == 1 and r.total_area_m2 == pytest.approx(70 * 120)  # clipped at x = 100 m
+    assert os.path.exists(tmp_path / "c.dbf")
+
+
+def test_out_of_memory_backs_off_then_fails_cleanly(pair, tmp_path) -> None:
+    model = NullModel(oom_above_batch=1)
+    r = analyse(req(pair, tmp_path, batch_size=4), model=model)
+    assert r.run_record["batch_size"] == {"requested": 4, "final": 1, "oom_backoffs": 2} and r.n_polygons == 2
+    with pytest.raises(OutOfMemory):
+        analyse(req(pair, tmp_path, output=str(tmp_path / "x.gpkg")), model=NullModel(oom_above_batch=0))
+    assert not (tmp_path / "x.gpkg").exists()
+
+
+def test_cancel_leaves_nothing(pair, tmp_path) -> None:
+    seen = []
+    before = set(os.listdir(tmp_path))
+    with pytest.raises(Cancelled):
+        analyse(
+            req(pair, tmp_path, probabilities=str(tmp_path / "p.tif")),
+            model=NullModel(),
+            progress=lambda d, t, m: seen.append(d),
+            cancel=lambda: len(seen) >= 2,
+        )
+    assert set(os.listdir(tmp_path)) == before
+
+
+def test_errors(pair, tmp_path) -> None:
+    out = tmp_path / "o.gpkg"
+    with pytest.raises(InputError, match="empty prompt"):
+        analyse(req(pair, tmp_path, prompts=["  "]), model=NullModel())
+    with pytest.raises(InputError, match="too long"):
+        analyse(req(pair, tmp_path, prompts=["word " * 100]), model=NullModel())
+    with pytest.raises(OutputError, match="does not exist"):
+        analyse(req(pair, tmp_path, output=str(tmp_path / "nope" / "o.gpkg")), model=NullModel())
+    analyse(req(pair, tmp_path), model=NullModel())
+    mtime = out.stat().st_mtime_ns
+    with pytest.raises(OutputError, match="already exists"):
+        analyse(req(pair, tmp_path), model=NullModel())
+    assert out.stat().st_mtime_ns == mtime
+    analyse(req(pair, tmp_path, overwrite=True, prompts=["z"]), model=NullModel())
+    assert read_layer(out)[0][0]["prompt"] == "z"
+    with pytest.raises(ModelError):
+        analyse(req(pair, tmp_path, model=str(tmp_path / "no-model"), output=str(tmp_path / "m.gpkg")))
+    bad = tmp_path / "bad-model"
+    bad.mkdir()
+    (bad / "config.json").write_text("{not json")
+    with pytest.raises(ModelError):
+        analyse(req(pair, tmp_path, model=str(bad), output=str(tmp_path / "m.gpkg")))
+    assert not (tmp_path / "m.gpkg").exists()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_unwritable_folder(pair, tmp_path) -> None:
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    try:
+        with pytest.raises(OutputError, match="not writable"):
+            analyse(req(pair, tmp_path, output=str(ro / "o.gpkg")), model=NullModel())
+    finally:
+        ro.chmod(0o700)
+
+
+def test_unwritable_folder_reported_before_work(pair, tmp_path, monkeypatch) -> None:
+    """Same check as above, also when running as root (os.access reports the folder as read-only)."""
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, m: False if str(p).endswith("ro") else real(p, m))
+    (tmp_path / "ro").mkdir()
+    model = NullModel()
+    with pytest.raises(OutputError, match="not writable"):
+        analyse(req(pair, tmp_path, output=str(tmp_path / "ro" / "o.gpkg")), model=model)
+    assert model.encode_calls == 0
