@@ -1,6 +1,6 @@
-"""A picture a person can check at a glance: earlier | later | later with the result outlined. Used by the demo
-and handy after any `mtrs predict` run. Reads the vector output back from disk, so it shows what was written,
-not what the pipeline meant to write."""
+"""A picture a person can check at a glance: earlier | later | later with the result outlined.
+Used by the demo and handy after any `mtrs predict` run. Reads the vector output back from disk, so it
+shows what was written, not what the pipeline meant to write."""
 
 from __future__ import annotations
 

@@ -32,6 +32,9 @@ class Worker:
         self.lock = threading.Lock()
         self.requests: queue.Queue[dict | None] = queue.Queue()
         self.cancelled: set[str] = set()
+        # Set when stdin closes: the client (QGIS) is gone, so a running analysis is cancelled rather than
+        # finished for nobody (after a QGIS crash the worker must not linger for minutes).
+        self.client_gone = threading.Event()
         self.running: str | None = None
         self.model = None
         self.model_source: Any = "__none__"
@@ -42,8 +45,12 @@ class Worker:
     def send(self, obj: dict) -> None:
         line = json.dumps(obj, default=_json_default, ensure_ascii=False)
         with self.lock:
-            self.out.write(line + "\n")
-            self.out.flush()
+            try:
+                self.out.write(line + "\n")
+                self.out.flush()
+            except (BrokenPipeError, ValueError):
+                if not self.client_gone.is_set():
+                    raise
 
     def error(self, rid: Any, exc: BaseException) -> None:
         if isinstance(exc, MtrsError):
@@ -90,7 +97,8 @@ class Worker:
                 )
                 continue
             self.requests.put(msg)
-        self.requests.put(None)  # EOF: the client went away
+        self.client_gone.set()  # EOF: the client went away; a running request sees it as a cancel
+        self.requests.put(None)
 
     # -- main loop ------------------------------------------------------------------------------------------
     def serve(self, stream: TextIO) -> int:
@@ -206,7 +214,7 @@ class Worker:
         result = analyse(
             request,
             progress=progress,
-            cancel=lambda: rid in self.cancelled,
+            cancel=lambda: rid in self.cancelled or self.client_gone.is_set(),
             model=self.model,
             cache=self._ensure_cache(),
         )

@@ -1,5 +1,6 @@
-"""The main job on bundled data: the bundled demo model finds the buildings destroyed by the 2011 Joplin tornado
-in a real georeferenced before/after pair, writes a styled GeoPackage and a PNG preview, and says where they are.
+"""The main job on bundled data: the bundled demo model finds the buildings destroyed by the 2011
+Joplin tornado in a real georeferenced before/after pair, writes a styled GeoPackage and a PNG preview,
+and says where they are.
 
 Run with `make demo` (which sets up the environment first). Everything it needs is in the repository."""
 
@@ -21,7 +22,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--earlier", type=Path, default=DEFAULT_EARLIER)
     parser.add_argument("--later", type=Path, default=DEFAULT_LATER)
     parser.add_argument("--prompt", default=DEFAULT_PROMPT)
-    parser.add_argument("--model", default=None, help="model folder or hub id (default: the bundled demo model)")
+    parser.add_argument(
+        "--model", default=None, help="model folder or hub id (default: the bundled demo model)"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "demo_output")
     args = parser.parse_args(argv)
 

@@ -18,6 +18,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--tiny-model", default=None, help="tiny checkpoint folder for the speed/cache runs")
     p.add_argument("--tiny-size", type=int, default=1024, help="side of the tiny-model pair (default 1024)")
+    p.add_argument("--repeats", type=int, default=3, help="null-model runs; the best is reported")
     p.add_argument("--json", default=None, help="also write the figures to this JSON file")
 
 
@@ -28,7 +29,9 @@ def run(args: argparse.Namespace) -> int:
     from engine.pipeline.bench import bench_pipeline
 
     sizes = [int(s) for s in args.rss_sizes.split(",") if s]
-    report = bench_pipeline(args.size, sizes, args.rss_model, args.tiny_size, args.tiny_model)
+    report = bench_pipeline(
+        args.size, sizes, args.rss_model, args.tiny_size, args.tiny_model, repeats=args.repeats
+    )
     text = json.dumps(report, indent=2)
     print(text)
     if args.json:

@@ -16,11 +16,21 @@ def _groups(text: str) -> list[str]:
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = argparse.ArgumentDefaultsHelpFormatter
     p = parser.add_argument
-    p("--stage", type=int, choices=(1, 2), required=True, help="1: change pretraining, 2: referring fine-tuning")
+    p(
+        "--stage",
+        type=int,
+        choices=(1, 2),
+        required=True,
+        help="1: change pretraining, 2: referring fine-tuning",
+    )
     src = parser.add_mutually_exclusive_group()
     src.add_argument("--preset", help="start from a fresh model of this preset (e.g. mtrefseg-r1-tiny)")
     src.add_argument("--init", help="start from this checkpoint folder (stage 2: the stage-1 output's last/)")
-    p("--data", required=True, help="training folder (stage 1: A/ B/ label|masks|masks_all/; stage 2: MTRefSeg)")
+    p(
+        "--data",
+        required=True,
+        help="training folder (stage 1: A/ B/ label|masks|masks_all/; stage 2: MTRefSeg)",
+    )
     p("--data-format", choices=("mtrefseg", "cd"), help="default: cd for stage 1, mtrefseg for stage 2")
     p("--out", required=True, help="output folder (checkpoints last/ and best/, logs, curve)")
     p("--epochs", type=int, help="default: preset recipe (paper: 20)")
@@ -32,7 +42,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p("--warmup-ratio", type=float, help="fraction of optimiser steps of linear warm-up (default 0.05)")
     p("--clip", type=float, help="gradient-norm clipping, 0 = off (default 1.0)")
     p("--weight-decay", type=float, default=0.0)
-    p("--lora-rank", type=int, default=0, help="stage 2: LoRA of this rank (alpha 2r, dropout 0.05) instead of full FT")
+    p(
+        "--lora-rank",
+        type=int,
+        default=0,
+        help="stage 2: LoRA of this rank (alpha 2r, dropout 0.05) instead of full FT",
+    )
     p("--freeze", type=_groups, default=[], help="comma-separated parameter groups to keep frozen")
     p("--select-on", help="evaluate after each epoch on this split folder and keep the best in best/")
     p("--select-format", choices=("mtrefseg", "cd"), help="format of --select-on (default: --data-format)")
@@ -40,17 +55,25 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p("--seed", type=int, default=0)
     p("--device", choices=("auto", "cpu", "cuda"), default="auto")
     bf = parser.add_mutually_exclusive_group()
-    bf.add_argument("--bf16", dest="bf16", action="store_true", default=None, help="bf16 autocast (default on GPU)")
+    bf.add_argument(
+        "--bf16", dest="bf16", action="store_true", default=None, help="bf16 autocast (default on GPU)"
+    )
     bf.add_argument("--no-bf16", dest="bf16", action="store_false")
     p("--num-workers", type=int, default=0, help="DataLoader worker processes")
-    p("--max-steps", type=int, help="stop (with a checkpoint) after this many optimiser steps; schedule unchanged")
+    p(
+        "--max-steps",
+        type=int,
+        help="stop (with a checkpoint) after this many optimiser steps; schedule unchanged",
+    )
     p("--save-every", type=int, help="also checkpoint every N optimiser steps (default: end of each epoch)")
     p("--log-every", type=int, default=1, help="CSV/TensorBoard row every N optimiser steps")
     p("--grad-checkpointing", action="store_true", help="gradient checkpointing in the language model")
     p("--loss-points", type=int, help="points sampled per mask by the losses (paper: 12544)")
     p("--augment", action="store_true", help="train-time flips/rotations/jitter (off in the paper)")
     pg = parser.add_mutually_exclusive_group()
-    pg.add_argument("--progress", dest="progress", action="store_true", default=None, help="force the progress bar")
+    pg.add_argument(
+        "--progress", dest="progress", action="store_true", default=None, help="force the progress bar"
+    )
     pg.add_argument("--no-progress", dest="progress", action="store_false")
 
 
@@ -95,7 +118,9 @@ def run(args: argparse.Namespace) -> int:
     if int(os.environ.get("RANK", "0")) != 0:  # under torchrun only rank 0 reports
         return 0
     if result.finished:
-        print(f"mtrs train: done, {result.global_step} steps in {result.seconds:.0f} s -> {result.out / 'last'}")
+        print(
+            f"mtrs train: done, {result.global_step} steps in {result.seconds:.0f} s -> {result.out / 'last'}"
+        )
     else:
         print(
             f"mtrs train: stopped at step {result.global_step}/{result.total_steps}; "

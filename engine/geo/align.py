@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import rasterio
 from rasterio.crs import CRS
-from rasterio.enums import Resampling
+from rasterio.enums import MaskFlags, Resampling
 from rasterio.features import geometry_mask
 from rasterio.transform import Affine
 from rasterio.vrt import WarpedVRT
@@ -50,7 +50,7 @@ class AlignedPair:
     @property
     def transform(self) -> Affine:
         """Geotransform of the region (pixel (0, 0) = top-left of the analysis region)."""
-        return self.earlier.transform * Affine.translation(self.region.col_off, self.region.row_off)
+        return self.earlier.transform @ Affine.translation(self.region.col_off, self.region.row_off)
 
     @property
     def width(self) -> int:
@@ -85,7 +85,7 @@ class AlignedPair:
         if self.clip_geometry is not None:
             h, w = valid.shape
             sx, sy = window.width / w, window.height / h
-            tile_transform = self.earlier.transform * Affine.translation(col, row) * Affine.scale(sx, sy)
+            tile_transform = self.earlier.transform @ Affine.translation(col, row) @ Affine.scale(sx, sy)
             valid &= ~geometry_mask([self.clip_geometry], out_shape=(h, w), transform=tile_transform)
         if earlier.shape[0] == 1:
             earlier = np.repeat(earlier, 3, axis=0)
@@ -108,8 +108,15 @@ def _read(
         {} if out_shape is None else {"out_shape": (len(bands), *out_shape), "resampling": Resampling.nearest}
     )
     data = ds.read(bands, window=window, **kw)
+    if _all_valid(ds, bands):  # no nodata, mask or alpha: GDAL's mask would be all 255, skip computing it
+        return data, np.ones(data.shape[1:], dtype=bool)
     valid = (ds.read_masks(bands, window=window, **kw) > 0).all(axis=0)
     return data, valid
+
+
+def _all_valid(ds, bands: list[int]) -> bool:
+    flags = ds.mask_flag_enums
+    return all(list(flags[b - 1]) == [MaskFlags.all_valid] for b in bands)
 
 
 def _same_grid(

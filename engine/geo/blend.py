@@ -1,12 +1,15 @@
-"""Blend overlapping tile predictions into an on-disk probability GeoTIFF, one row of tiles at a time.
+"""Blend overlapping tile predictions, one row of tiles at a time, into strips handed to sinks.
 
 Why rows: memory must stay flat in the raster size (DESIGN decision 4, anchors T3). Tiles arrive in
 row-major order; only a strip one tile high × region wide is kept in RAM. When the next row of tiles starts at
 row y', every accumulated row above y' is final (no later tile touches it): it is divided by its summed weight
-and written out, and the strip is shifted up.
+and handed to a sink (the streaming polygoniser, and the probability raster writer when one was requested),
+and the strip is shifted up. No temporary full-scene raster is written or read back.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 import rasterio
@@ -41,11 +44,18 @@ def create_probability_raster(path: str, width: int, height: int, bands: int, cr
     )
 
 
-class StripBlender:
-    """Accumulates weight × probability for the current row of tiles and flushes finished rows to `dst`."""
+StripSink = Callable[[int, np.ndarray], None]  # (region row of the strip's top, bands×rows×width)
 
-    def __init__(self, dst, grid: TileGrid, bands: int):
-        self.dst = dst
+
+class StripBlender:
+    """Accumulates weight × probability for the current row of tiles and hands finished rows to `sink`.
+
+    The sink gets each finished strip exactly once, top to bottom (it may keep the array: a fresh one is made
+    per flush). The pipeline's sink polygonises the strip and, if asked, writes it to the probability raster.
+    """
+
+    def __init__(self, sink: StripSink, grid: TileGrid, bands: int):
+        self.sink = sink
         self.grid = grid
         self.bands = bands
         self.window = weight_window(grid.tile, grid.overlap)
@@ -55,14 +65,15 @@ class StripBlender:
         self.top = 0  # region row of strip row 0
         self.written = 0  # region rows already flushed
 
-    def add(self, window: Window, probs: np.ndarray, valid: np.ndarray) -> None:
-        """probs: bands×h×w in [0, 1] for `window` (region coordinates); valid: h×w bool."""
+    def add(self, window: Window, probs: np.ndarray, valid: np.ndarray | None) -> None:
+        """probs: bands×h×w in [0, 1] for `window` (region coordinates); valid: h×w bool, None = all valid."""
         r0, c0 = int(window.row_off) - self.top, int(window.col_off)
-        h, w = valid.shape
+        h, w = probs.shape[-2:]
         if r0 < 0 or r0 + h > self.rows:
             raise RuntimeError("tiles must arrive in row-major order")  # programming error, not user error
-        wgt = self.window[:h, :w] * valid
-        self.num[:, r0 : r0 + h, c0 : c0 + w] += probs * wgt
+        wgt = self.window[:h, :w] if valid is None else self.window[:h, :w] * valid
+        num = self.num[:, r0 : r0 + h, c0 : c0 + w]
+        num += probs * wgt
         self.den[r0 : r0 + h, c0 : c0 + w] += wgt
 
     def advance(self, next_top: int) -> None:
@@ -71,10 +82,11 @@ class StripBlender:
         if n <= 0:
             return
         self._flush(n)
-        self.num[:, :-n] = self.num[:, n:].copy()
-        self.num[:, -n:] = 0
-        self.den[:-n] = self.den[n:].copy()
-        self.den[-n:] = 0
+        keep = self.rows - n
+        self.num[:, :keep] = self.num[:, n:]  # overlapping copy: numpy handles the overlap correctly
+        self.num[:, keep:] = 0
+        self.den[:keep] = self.den[n:]
+        self.den[keep:] = 0
         self.top = next_top
 
     def finish(self) -> None:
@@ -84,7 +96,16 @@ class StripBlender:
     def _flush(self, n: int) -> None:
         den = self.den[:n]
         out = np.full((self.bands, n, self.grid.width), PROB_NODATA, dtype=np.float32)
-        ok = den > 0
-        np.divide(self.num[:, :n], den, out=out, where=ok[None])
-        self.dst.write(out, window=Window(0, self.top, self.grid.width, n))
+        np.divide(self.num[:, :n], den, out=out, where=(den > 0)[None])
+        self.sink(self.top, out)
         self.written = self.top + n
+
+
+class ProbabilityWriter:
+    """Strip sink writing into an open probability raster (only when the user asked for the raster)."""
+
+    def __init__(self, dst):
+        self.dst = dst
+
+    def __call__(self, top: int, strip: np.ndarray) -> None:
+        self.dst.write(strip, window=Window(0, top, strip.shape[2], strip.shape[1]))

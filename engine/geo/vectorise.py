@@ -1,13 +1,15 @@
-"""Probability raster → change polygons, block by block, merged across block borders.
+"""Probabilities → change polygons, block by block, merged across block borders.
 
-Why blocks: a full-scene mask does not fit in RAM for big rasters and `rasterio.features.shapes` on one huge,
-noisy mask is very slow (anchors T3, T6). Each block is thresholded and labelled (4-connectivity); components
-that are certainly smaller than the minimum area and do not reach the block border are dropped before
-polygonising (the cheap, exact part of a sieve); each component becomes one polygon in PIXEL coordinates, so
-polygons of neighbouring blocks share exactly the same vertices and edges. Parts that reach an inner block
-border are joined when they share an edge (union-find over an STRtree) and unioned, so an object crossing a
-block or tile border comes out as ONE polygon. The exact area filter, hole filling and simplification then
-run on the merged polygons in map units.
+Why blocks: a full-scene mask does not fit in RAM for big rasters and `rasterio.features.shapes` on one
+huge, noisy mask is very slow (anchors T3, T6). The pipeline streams: the blender's finished strips are
+gathered into full-width blocks of about BLOCK² pixels (`StripPolygoniser`), so no full-scene array or
+temporary raster exists. Each block is thresholded and labelled (4-connectivity) in runs of rows that hold
+foreground; components that are certainly smaller than the minimum area and do not reach the block border
+are dropped (the cheap, exact part of a sieve); each component becomes one polygon in PIXEL coordinates (few
+components: traced one by one inside their bounding boxes, so GDAL scans only the changed area). Parts that
+reach an inner block border are joined when they share an edge (union-find over an STRtree) and unioned, so
+an object crossing a block or tile border comes out as ONE polygon. The exact area filter, hole filling and
+simplification then run on the merged polygons in map units.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from engine.errors import Cancelled
 from engine.geo.measure import Measurer
 
 BLOCK = 2048
+MAX_SEPARATE_TRACES = 256  # up to this many objects per block, each is traced in its bounding box
 _FOUR = ndimage.generate_binary_structure(2, 1)
 
 
@@ -61,36 +64,82 @@ def _blocks(width: int, height: int, block: int) -> Iterator[Window]:
 def _block_parts(
     prob: np.ndarray, window: Window, width: int, height: int, threshold: float, min_pixels: float
 ) -> list[Part]:
+    """Connected components of one block as pixel-coordinate polygons with their probability statistics.
+
+    Rows without foreground cannot be crossed by a component, so the block is split into runs of rows that
+    have foreground and each run is labelled on its own: labelling, the statistics (bincount / ufunc.at on the
+    foreground only) and the tracing then cost in proportion to the changed rows, not to the block.
+    """
     mask = prob >= threshold  # nodata (-1) is never above a threshold in (0, 1]
-    if not mask.any():
+    busy = mask.any(axis=1)
+    if not busy.any():
         return []
-    labels, n = ndimage.label(mask, structure=_FOUR)
-    index = np.arange(1, n + 1)
-    counts = np.bincount(labels.ravel(), minlength=n + 1)
-    sums = np.bincount(labels.ravel(), weights=prob.ravel(), minlength=n + 1)
-    maxima = np.atleast_1d(ndimage.maximum(prob, labels, index))
     c0, r0 = int(window.col_off), int(window.row_off)
     h, w = mask.shape
-    border = np.zeros(n + 1, dtype=bool)
-    if r0 > 0:
-        border[labels[0]] = True
-    if r0 + h < height:
-        border[labels[-1]] = True
-    if c0 > 0:
-        border[labels[:, 0]] = True
-    if c0 + w < width:
-        border[labels[:, -1]] = True
-    border[0] = False
-    if min_pixels > 0:
-        small = (counts < min_pixels) & ~border
-        small[0] = False
-        if small.any():
-            labels[small[labels]] = 0
-    parts = []
-    for geom, value in shapes(labels, mask=labels > 0, connectivity=4, transform=Affine.translation(c0, r0)):
-        k = int(value)
-        parts.append(Part(shape(geom), int(counts[k]), float(sums[k]), float(maxima[k - 1]), bool(border[k])))
+    # edges of the block that are inner borders of the region (a part touching one may continue beyond it)
+    left, right = c0 > 0, c0 + w < width
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], busy.view(np.int8), [0]))))
+    parts: list[Part] = []
+    for ra, rb in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):
+        top = ra == 0 and r0 > 0
+        bottom = rb == h and r0 + h < height
+        parts += _run_parts(prob[ra:rb], mask[ra:rb], c0, r0 + ra, (top, bottom, left, right), min_pixels)
     return parts
+
+
+def _run_parts(
+    prob: np.ndarray,
+    mask: np.ndarray,
+    c0: int,
+    r0: int,
+    inner: tuple[bool, bool, bool, bool],
+    min_pixels: float,
+) -> list[Part]:
+    """Components of a run of rows; `inner` = (top, bottom, left, right) edge continues into another block."""
+    labels, n = ndimage.label(mask, structure=_FOUR)
+    fg_labels = labels[mask]
+    fg_prob = prob[mask].astype(np.float64)
+    counts = np.bincount(fg_labels, minlength=n + 1)
+    sums = np.bincount(fg_labels, weights=fg_prob, minlength=n + 1)
+    maxima = np.full(n + 1, -np.inf)
+    np.maximum.at(maxima, fg_labels, fg_prob)
+    border = np.zeros(n + 1, dtype=bool)
+    for is_inner, edge in zip(inner, (labels[0], labels[-1], labels[:, 0], labels[:, -1]), strict=True):
+        if is_inner:
+            border[edge] = True
+    border[0] = False
+    removed = np.zeros(n + 1, dtype=bool)
+    if min_pixels > 0:
+        removed = (counts < min_pixels) & ~border
+        removed[0] = False
+        if removed.any():
+            labels[removed[labels]] = 0
+            mask = labels > 0
+    keep = np.flatnonzero(~removed[1:]) + 1
+    parts = []
+    for k, geom in _trace(labels, mask, keep, c0, r0):
+        parts.append(Part(geom, int(counts[k]), float(sums[k]), float(maxima[k]), bool(border[k])))
+    return parts
+
+
+def _trace(labels: np.ndarray, mask: np.ndarray, keep: np.ndarray, c0: int, r0: int) -> Iterator[tuple]:
+    """(label, pixel-coordinate polygon) of each kept component.
+
+    GDAL's polygoniser scans every pixel of the array it is given, so a few objects in a big block are traced
+    one by one in their bounding boxes (the scanned area then follows the changed area); many small objects
+    (noisy output) are traced in one pass over the block, where the per-call overhead would dominate.
+    """
+    if len(keep) <= MAX_SEPARATE_TRACES:
+        boxes = ndimage.find_objects(labels)
+        for k in keep.tolist():
+            rows, cols = boxes[k - 1]
+            sub = labels[rows, cols] == k
+            origin = Affine.translation(c0 + cols.start, r0 + rows.start)
+            for geom, _ in shapes(sub.view(np.uint8), mask=sub, connectivity=4, transform=origin):
+                yield k, shape(geom)
+        return
+    for geom, value in shapes(labels, mask=mask, connectivity=4, transform=Affine.translation(c0, r0)):
+        yield int(value), shape(geom)
 
 
 def _merge_border_parts(parts: list[Part]) -> list[Part]:
@@ -145,6 +194,106 @@ def _shapely_affine(t: Affine) -> list[float]:
     return [t.a, t.b, t.d, t.e, t.c, t.f]
 
 
+class Polygoniser:
+    """Streaming polygoniser: feed probability blocks in any order with `add`, get the polygons from `finish`.
+
+    Why streaming: the pipeline polygonises the blended probabilities as they leave the strip blender, so no
+    full-scene probability array or temporary raster is ever needed (memory flat in the raster size).
+    """
+
+    def __init__(
+        self,
+        width: int,
+        height: int,
+        transform: Affine,
+        measurer: Measurer,
+        threshold: float = 0.5,
+        min_area: float = 0.0,
+        fill_holes: float = 0.0,
+        simplify: float = 0.0,
+    ):
+        self.width, self.height, self.transform, self.measurer = width, height, transform, measurer
+        self.threshold, self.min_area, self.fill_holes, self.simplify = (
+            threshold,
+            min_area,
+            fill_holes,
+            simplify,
+        )
+        self.min_pixels = 0.0
+        if min_area > 0:
+            self.min_pixels = 0.5 * min_area / max(measurer.max_pixel_area(transform, width, height), 1e-12)
+        self.interior: list[Part] = []
+        self.border: list[Part] = []
+
+    def add(self, window: Window, prob: np.ndarray) -> None:
+        """Polygonise one block (`prob` = probabilities of `window` of the region, nodata < 0)."""
+        for part in _block_parts(prob, window, self.width, self.height, self.threshold, self.min_pixels):
+            (self.border if part.on_border else self.interior).append(part)
+
+    def finish(self) -> list[ChangePolygon]:
+        """Merge parts across block borders, then fill holes, simplify, measure and filter in map units."""
+        parts = self.interior + _merge_border_parts(self.border)
+        self.interior, self.border = [], []
+        aff = _shapely_affine(self.transform)
+        out: list[ChangePolygon] = []
+        while parts:  # consume the pixel-space parts as they are converted: one geometry copy at a time
+            part = parts.pop()
+            geom_px = _fill_holes(part.geom, self.transform, self.measurer, self.fill_holes)
+            geom = shapely.affinity.affine_transform(geom_px, aff)
+            if self.simplify > 0:
+                geom = shapely.make_valid(shapely.simplify(geom, self.simplify, preserve_topology=True))
+                geom = _largest_polygonal(geom)
+                if geom is None:
+                    continue
+            elif not geom.is_valid:
+                geom = _largest_polygonal(shapely.make_valid(geom))
+                if geom is None:
+                    continue
+            area, perimeter = self.measurer.area_perimeter(geom)
+            if area < self.min_area:
+                continue
+            c = geom_px.centroid
+            out.append(
+                ChangePolygon(
+                    geom, area, perimeter, part.prob_sum / max(part.count, 1), part.prob_max, (c.x, c.y)
+                )
+            )
+        out.sort(key=lambda p: (p.pixel_centroid[1], p.pixel_centroid[0]))
+        return out
+
+
+class StripPolygoniser(Polygoniser):
+    """Takes full-width row strips in top-to-bottom order (as the blender flushes them) and polygonises them
+    in blocks of about `block_pixels`, so seams (and border merges) are few but memory stays bounded."""
+
+    def __init__(self, *args, block_pixels: int = BLOCK * BLOCK, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.block_rows = max(1, block_pixels // max(self.width, 1))
+        self._strips: list[np.ndarray] = []
+        self._top = 0  # region row of the first buffered strip
+        self._rows = 0
+
+    def add_strip(self, top: int, prob: np.ndarray) -> None:
+        """prob: rows×width probabilities starting at region row `top` (strips must be contiguous)."""
+        if top != self._top + self._rows:
+            raise RuntimeError("strips must arrive in order")  # programming error, not user error
+        self._strips.append(prob)  # the blender hands over a fresh array per flush: no copy needed
+        self._rows += prob.shape[0]
+        if self._rows >= self.block_rows:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._rows:
+            return
+        block = self._strips[0] if len(self._strips) == 1 else np.concatenate(self._strips, axis=0)
+        self.add(Window(0, self._top, self.width, self._rows), block)
+        self._strips, self._top, self._rows = [], self._top + self._rows, 0
+
+    def finish(self) -> list[ChangePolygon]:
+        self._flush()
+        return super().finish()
+
+
 def polygonise(
     read_block: Callable[[Window], np.ndarray],
     width: int,
@@ -162,42 +311,12 @@ def polygonise(
 
     `read_block` returns the probabilities (float, nodata < 0) of a window of the region.
     """
-    min_pixels = 0.0
-    if min_area > 0:
-        min_pixels = 0.5 * min_area / max(measurer.max_pixel_area(transform, width, height), 1e-12)
-    interior: list[Part] = []
-    border: list[Part] = []
+    poly = Polygoniser(width, height, transform, measurer, threshold, min_area, fill_holes, simplify)
     for window in _blocks(width, height, block):
         if cancel is not None and cancel():
             raise Cancelled("cancelled while polygonising")
-        for part in _block_parts(read_block(window), window, width, height, threshold, min_pixels):
-            (border if part.on_border else interior).append(part)
-    parts = interior + _merge_border_parts(border)
-    aff = _shapely_affine(transform)
-    out: list[ChangePolygon] = []
-    for part in parts:
-        geom_px = _fill_holes(part.geom, transform, measurer, fill_holes)
-        geom = shapely.affinity.affine_transform(geom_px, aff)
-        if simplify > 0:
-            geom = shapely.make_valid(shapely.simplify(geom, simplify, preserve_topology=True))
-            geom = _largest_polygonal(geom)
-            if geom is None:
-                continue
-        elif not geom.is_valid:
-            geom = _largest_polygonal(shapely.make_valid(geom))
-            if geom is None:
-                continue
-        area, perimeter = measurer.area_perimeter(geom)
-        if area < min_area:
-            continue
-        c = geom_px.centroid
-        out.append(
-            ChangePolygon(
-                geom, area, perimeter, part.prob_sum / max(part.count, 1), part.prob_max, (c.x, c.y)
-            )
-        )
-    out.sort(key=lambda p: (p.pixel_centroid[1], p.pixel_centroid[0]))
-    return out
+        poly.add(window, read_block(window))
+    return poly.finish()
 
 
 def _largest_polygonal(geom):

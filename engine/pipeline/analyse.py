@@ -7,6 +7,7 @@ live in a temporary folder that is removed whatever happens; outputs appear only
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import shutil
@@ -23,20 +24,22 @@ import torch
 from engine import __version__
 from engine.errors import Cancelled, InputError, OutputError
 from engine.geo.align import AlignedPair, align, parse_crs
-from engine.geo.blend import StripBlender, create_probability_raster
+from engine.geo.blend import ProbabilityWriter, StripBlender, create_probability_raster
 from engine.geo.measure import Measurer
-from engine.geo.normalise import compute_stretch
+from engine.geo.normalise import Stretch, compute_stretch
 from engine.geo.tiling import TileGrid
-from engine.geo.vectorise import location_name, polygonise
+from engine.geo.vectorise import StripPolygoniser, location_name
 from engine.geo.writer import Feature, check_output, utc_now, write_features
+from engine.pipeline.background import OrderedWorker
 from engine.pipeline.cache import FeatureCache
-from engine.pipeline.device import default_batch_size, resolve_device
+from engine.pipeline.device import cpu_threads, default_batch_size, resolve_device
 from engine.pipeline.inference import ALL_CHANGES, run_tiles
 from engine.pipeline.request import AnalysisRequest, AnalysisResult
 
 ProgressFn = Callable[[int, int, str], None]
 CancelFn = Callable[[], bool]
 ALL_CHANGES_LABEL = "(all changes)"
+GDAL_CACHE_BYTES = int(os.environ.get("MTRS_GDAL_CACHE_MB", "64")) * 1024 * 1024
 
 
 def analyse(
@@ -47,6 +50,20 @@ def analyse(
     cache: FeatureCache | None = None,
 ) -> AnalysisResult:
     """Run one analysis end to end and return its result (see INTERFACES §2). Raises engine.errors classes."""
+    # GDAL's block cache defaults to 5 % of the RAM and keeps every block it decoded until full: with it, the
+    # peak memory grows with the raster size. The pipeline reads each input block about twice (row bands
+    # overlap by the tile overlap), so a small cache loses nothing.
+    with rasterio.Env(GDAL_CACHEMAX=GDAL_CACHE_BYTES):
+        return _analyse(request, progress, cancel, model, cache)
+
+
+def _analyse(
+    request: AnalysisRequest | dict,
+    progress: ProgressFn | None,
+    cancel: CancelFn | None,
+    model: Any,
+    cache: FeatureCache | None,
+) -> AnalysisResult:
     t0 = time.perf_counter()
     if isinstance(request, dict):
         request = AnalysisRequest.from_json(request)
@@ -85,7 +102,7 @@ def analyse(
             raise InputError(f"overlap ({request.overlap}) must be smaller than the tile ({tile})")
         grid = TileGrid(pair.width, pair.height, tile, request.overlap)
         t = time.perf_counter()
-        stretch = compute_stretch(pair)
+        stretch = _cached_stretch(pair, request, cache)
         timings["statistics"] = time.perf_counter() - t
         heads: list[str | None] = [ALL_CHANGES] if request.all_changes else list(request.prompts)
         labels = [ALL_CHANGES_LABEL] if request.all_changes else list(request.prompts)
@@ -95,63 +112,89 @@ def analyse(
         prob_path = os.path.join(tmpdir, "probabilities.tif")
         t = time.perf_counter()
         batch = request.batch_size or default_batch_size(device)
-        with create_probability_raster(
-            prob_path, pair.width, pair.height, len(heads), pair.crs, pair.transform
-        ) as dst:
-            for b, label in enumerate(labels, start=1):
-                dst.set_band_description(b, label[:200])
-            blender = StripBlender(dst, grid, len(heads))
+        measurer = Measurer(pair.crs)
+        polygonisers = [
+            StripPolygoniser(
+                pair.width,
+                pair.height,
+                pair.transform,
+                measurer,
+                threshold=request.threshold,
+                min_area=request.min_area,
+                fill_holes=request.fill_holes,
+                simplify=request.simplify,
+            )
+            for _ in heads
+        ]
+        with contextlib.ExitStack() as stack:
+            writer = None
+            if request.probabilities:
+                dst = stack.enter_context(
+                    create_probability_raster(
+                        prob_path, pair.width, pair.height, len(heads), pair.crs, pair.transform
+                    )
+                )
+                for b, label in enumerate(labels, start=1):
+                    dst.set_band_description(b, label[:200])
+                writer = ProbabilityWriter(dst)
+            background = stack.enter_context(OrderedWorker(name="mtrs-vectorise"))
+
+            def polygonise_strip(top: int, strip: np.ndarray) -> None:
+                ts = time.perf_counter()
+                for poly, band in zip(polygonisers, strip, strict=True):
+                    poly.add_strip(top, band)
+                timings["vectorise"] = timings.get("vectorise", 0.0) + time.perf_counter() - ts
+
+            def sink(top: int, strip: np.ndarray) -> None:
+                # each strip is polygonised (in the background, while the next row is predicted) as the
+                # blender releases it: no full-scene array, no temporary raster read back
+                background.submit(polygonise_strip, top, strip)
+                if writer is not None:
+                    writer(top, strip)
+
+            blender = StripBlender(sink, grid, len(heads))
+            threads = stack.enter_context(cpu_threads(device))
             stats = run_tiles(
                 model, pair, stretch, grid, heads, blender, device, batch, pair_key, cache, progress, cancel
             )
+            background.drain()
+        # wall time of reading + predicting + blending; "vectorise" below overlaps with it
         timings["inference"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        measurer = Measurer(pair.crs)
         run_utc = utc_now()
         features: list[Feature] = []
         transformer = _transformer(pair.crs, out_crs)
-        with rasterio.open(prob_path) as src:
-            for b, label in enumerate(labels, start=1):
-                if progress is not None:
-                    progress(len(grid), len(grid), f"polygonising '{label}'")
-                polys = polygonise(
-                    lambda w, b=b: src.read(b, window=w),
-                    pair.width,
-                    pair.height,
-                    pair.transform,
-                    measurer,
-                    threshold=request.threshold,
-                    min_area=request.min_area,
-                    fill_holes=request.fill_holes,
-                    simplify=request.simplify,
-                    cancel=cancel,
-                )
-                for poly in polys:
-                    geom = poly.geom if transformer is None else _reproject(poly.geom, transformer)
-                    c = geom.centroid
-                    features.append(
-                        Feature(
-                            geom,
-                            {
-                                "id": len(features) + 1,
-                                "area_m2": round(poly.area_m2, 3),
-                                "perimeter_m": round(poly.perimeter_m, 3),
-                                "prob_mean": round(poly.prob_mean, 4),
-                                "prob_max": round(poly.prob_max, 4),
-                                "centroid_x": c.x,
-                                "centroid_y": c.y,
-                                "location": location_name(*poly.pixel_centroid, pair.width, pair.height),
-                                "prompt": label,
-                                "model": str(model.model_id),
-                                "model_revision": model.revision,
-                                "earlier": pair.earlier_info.path,
-                                "later": pair.later_info.path,
-                                "run_utc": run_utc,
-                            },
-                        )
+        for label, polygoniser in zip(labels, polygonisers, strict=True):
+            if progress is not None:
+                progress(len(grid), len(grid), f"polygonising '{label}'")
+            if cancel is not None and cancel():
+                raise Cancelled("cancelled while polygonising")
+            for poly in polygoniser.finish():
+                geom = poly.geom if transformer is None else _reproject(poly.geom, transformer)
+                c = geom.centroid
+                features.append(
+                    Feature(
+                        geom,
+                        {
+                            "id": len(features) + 1,
+                            "area_m2": round(poly.area_m2, 3),
+                            "perimeter_m": round(poly.perimeter_m, 3),
+                            "prob_mean": round(poly.prob_mean, 4),
+                            "prob_max": round(poly.prob_max, 4),
+                            "centroid_x": c.x,
+                            "centroid_y": c.y,
+                            "location": location_name(*poly.pixel_centroid, pair.width, pair.height),
+                            "prompt": label,
+                            "model": str(model.model_id),
+                            "model_revision": model.revision,
+                            "earlier": pair.earlier_info.path,
+                            "later": pair.later_info.path,
+                            "run_utc": run_utc,
+                        },
                     )
-        timings["vectorise"] = time.perf_counter() - t
+                )
+        timings["vectorise"] = timings.get("vectorise", 0.0) + time.perf_counter() - t
         if cancel is not None and cancel():
             raise Cancelled("analysis cancelled")
 
@@ -178,6 +221,7 @@ def analyse(
             },
             "normalisation": stretch.to_json(),
             "tiling": {"tile": tile, "overlap": request.overlap, "tiles": stats.tiles},
+            "torch_threads": threads,
             "batch_size": {"requested": batch, "final": stats.batch_size, "oom_backoffs": stats.oom_backoffs},
             "cache_hits": stats.cache_hits,
             "output_crs": out_crs.to_string(),
@@ -263,6 +307,26 @@ def _pair_key(
         model.revision,
         id(model),
     )
+
+
+def _cached_stretch(pair: AlignedPair, request: AnalysisRequest, cache: FeatureCache | None) -> Stretch:
+    """The joint stretch, cached for re-queries (computing it reads a decimated copy of both dates)."""
+    e, l_ = pair.earlier_info, pair.later_info
+    key = (
+        "stretch",
+        (e.path, e.mtime, e.size, e.bands),
+        (l_.path, l_.mtime, l_.size, l_.bands),
+        (int(pair.region.col_off), int(pair.region.row_off), pair.width, pair.height),
+        request.resampling,
+        request.extent_wkt,
+        request.extent_crs,
+    )
+    if cache is not None and cache.has(key):
+        return cache.get(key, count=False)
+    stretch = compute_stretch(pair)
+    if cache is not None:
+        cache.put(key, stretch)
+    return stretch
 
 
 def _layer_name(output: str) -> str:

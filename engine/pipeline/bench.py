@@ -51,13 +51,24 @@ def make_pair(folder: str, size: int, square: int = 0) -> tuple[str, str]:
     return paths
 
 
-def raw_read_seconds(paths: tuple[str, str], tile: int, overlap: int) -> float:
-    """Time to read both rasters with the pipeline's tile windows (data + masks), nothing else."""
+def raw_read_seconds(paths: tuple[str, str], tile: int, overlap: int, rows: bool = False) -> float:
+    """Time to read both rasters (data + masks) with tile windows, or with the pipeline's row-band windows
+    (`rows=True`: one region-wide band per row of tiles), nothing else."""
     from engine.geo.tiling import TileGrid
 
     t = time.perf_counter()
-    with rasterio.open(paths[0]) as a, rasterio.open(paths[1]) as b:
-        for _, _, w in TileGrid(a.width, a.height, tile, overlap).windows():
+    with (
+        rasterio.Env(GDAL_CACHEMAX=64 * 1024 * 1024),
+        rasterio.open(paths[0]) as a,
+        rasterio.open(paths[1]) as b,
+    ):
+        grid = TileGrid(a.width, a.height, tile, overlap)
+        windows = (
+            [Window(0, r, a.width, min(tile, a.height - r)) for r in grid.row_starts]
+            if rows
+            else [w for _, _, w in grid.windows()]
+        )
+        for w in windows:
             for ds in (a, b):
                 ds.read([1, 2, 3], window=w)
                 ds.read_masks([1, 2, 3], window=w)
@@ -65,8 +76,15 @@ def raw_read_seconds(paths: tuple[str, str], tile: int, overlap: int) -> float:
 
 
 def run_once(
-    earlier: str, later: str, model_source: str, out_dir: str, prompts: list[str], cache=None, model=None
-):
+    earlier: str,
+    later: str,
+    model_source: str,
+    out_dir: str,
+    prompts: list[str],
+    cache=None,
+    model=None,
+    tile: int | None = None,
+) -> list[dict]:
     from engine.pipeline import AnalysisRequest, analyse
     from engine.pipeline.loading import load
 
@@ -80,6 +98,7 @@ def run_once(
             output=os.path.join(out_dir, f"o{i}.gpkg"),
             device="cpu",
             overwrite=True,
+            tile=tile,
         )
         t = time.perf_counter()
         r = analyse(req, model=model, cache=cache)
@@ -95,13 +114,31 @@ def run_once(
     return results
 
 
+def peak_rss_bytes() -> int:
+    """Peak resident set of THIS process image. Linux: VmHWM of /proc/self/status. Not `ru_maxrss`: Linux
+    carries the parent's high-water mark across fork/vfork + exec, so a child started by a big parent would
+    report the parent's peak (the first version of this benchmark did, ~0.9 GB)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux KiB; macOS would be bytes
+
+
 def child_rss(size: int, model_source: str, folder: str) -> dict:
-    """Run one analysis in a fresh interpreter and report its peak RSS."""
+    """Run one analysis in a fresh interpreter and report its peak RSS (and its peak before the analysis,
+    after imports and the model load, to separate the fixed cost from what the analysis adds)."""
     code = (
-        "import json,sys,resource; from engine.pipeline.bench import run_once;"
+        "import json; from engine.pipeline.bench import run_once, peak_rss_bytes;"
+        "from engine.pipeline.loading import load;"
+        f"m=load({model_source!r}); before=peak_rss_bytes();"
         f"r=run_once({os.path.join(folder, f'e{size}.tif')!r},{os.path.join(folder, f'l{size}.tif')!r},"
-        f"{model_source!r},{folder!r},['bright']);"
-        "r[0]['peak_rss_bytes']=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss*1024;"
+        f"{model_source!r},{folder!r},['bright'],model=m);"
+        "r[0]['peak_rss_bytes']=peak_rss_bytes();"
+        "r[0]['rss_after_model_load_bytes']=before;"
         "print(json.dumps(r[0]))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -109,27 +146,47 @@ def child_rss(size: int, model_source: str, folder: str) -> dict:
 
 
 def bench_pipeline(
-    size: int, rss_sizes: list[int], rss_model: str, tiny_size: int, tiny_model: str | None
+    size: int,
+    rss_sizes: list[int],
+    rss_model: str,
+    tiny_size: int,
+    tiny_model: str | None,
+    repeats: int = 3,
 ) -> dict:
-    """All measurements; returns a JSON-able dict."""
+    """All measurements; returns a JSON-able dict. Timings are the best of `repeats` runs (noise on a shared
+    machine only ever adds time); a small warm-up run first pays the one-off import costs."""
     import torch
 
     folder = tempfile.mkdtemp(prefix="mtrs-bench-")
-    report: dict = {"threads": torch.get_num_threads(), "cpu_count": os.cpu_count()}
+    report: dict = {
+        "threads": torch.get_num_threads(),
+        "cpu_count": os.cpu_count(),
+        "load_average_start": os.getloadavg(),
+    }
     try:
         t = time.perf_counter()
         pair = make_pair(folder, size)
         report["generate_s"] = time.perf_counter() - t
-        raw = raw_read_seconds(pair, 256, 64)
-        null = run_once(*pair, "null:brighter", folder, ["bright"])[0]
-        mp = 2 * size * size / 1e6  # both dates
+        warm = make_pair(folder, 512)
+        run_once(*warm, "null:brighter", folder, ["bright"])
+        pipe, raw_tiles, raw_rows, runs = [], [], [], []
+        for _ in range(repeats):  # interleaved, so that load changes hit all three alike
+            raw_tiles.append(raw_read_seconds(pair, 256, 64))
+            raw_rows.append(raw_read_seconds(pair, 256, 64, rows=True))
+            runs.append(run_once(*pair, "null:brighter", folder, ["bright"])[0])
+            pipe.append(runs[-1]["seconds"])
+        null = min(runs, key=lambda r: r["seconds"])
         report["null"] = {
             "size": size,
-            "pipeline_s": null["seconds"],
-            "raw_read_s": raw,
-            "ratio": null["seconds"] / raw,
-            "mp_per_s": size * size / 1e6 / null["seconds"],
-            "input_mp_both_dates": mp,
+            "pipeline_s": min(pipe),
+            "pipeline_s_all": pipe,
+            "raw_read_tile_windows_s": min(raw_tiles),
+            "raw_read_tile_windows_s_all": raw_tiles,
+            "raw_read_row_windows_s": min(raw_rows),
+            "raw_read_row_windows_s_all": raw_rows,
+            "ratio_to_tile_window_reads": min(pipe) / min(raw_tiles),
+            "ratio_to_row_window_reads": min(pipe) / min(raw_rows),
+            "mp_per_s": size * size / 1e6 / min(pipe),
             "timings": null["timings"],
             "n_polygons": null["n_polygons"],
         }
@@ -140,6 +197,9 @@ def bench_pipeline(
             "model": rss_model,
             "runs": {str(s): child_rss(s, rss_model, folder) for s in rss_sizes},
         }
+        if len(rss_sizes) >= 2:
+            lo, hi = (report["rss"]["runs"][str(s)]["peak_rss_bytes"] for s in (rss_sizes[0], rss_sizes[-1]))
+            report["rss"]["growth"] = hi / lo
         if tiny_model:
             from engine.pipeline.cache import FeatureCache
             from engine.pipeline.loading import load
@@ -147,27 +207,33 @@ def bench_pipeline(
             make_pair(folder, tiny_size)
             model = load(tiny_model)
             e, l_ = os.path.join(folder, f"e{tiny_size}.tif"), os.path.join(folder, f"l{tiny_size}.tif")
+            cache = FeatureCache()
             runs = run_once(
                 e,
                 l_,
                 tiny_model,
                 folder,
-                ["bright new roofs", "the new building"],
-                FeatureCache(),
-                model=model,
+                ["bright new roofs", "the new building", "a new road"],
+                cache,
+                model,
             )
-            first, second = runs
+            first, *again = runs
+            best = min(again, key=lambda r: r["seconds"])
             report["tiny"] = {
                 "size": tiny_size,
                 "tiles": first["tiles"],
                 "first_s": first["seconds"],
+                "first_timings": first["timings"],
                 "tiles_per_s": first["tiles"] / first["seconds"],
                 "mp_per_s": tiny_size**2 / 1e6 / first["seconds"],
-                "second_prompt_s": second["seconds"],
-                "cache_hits": second["cache_hits"],
-                "cache_speedup": first["seconds"] / second["seconds"],
+                "second_prompt_s": [r["seconds"] for r in again],
+                "second_prompt_timings": best["timings"],
+                "cache_hits": best["cache_hits"],
+                "cache_speedup": first["seconds"] / best["seconds"],
+                "cache": cache.stats(),
             }
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    report["parent_peak_rss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    report["load_average_end"] = os.getloadavg()
+    report["parent_peak_rss_bytes"] = peak_rss_bytes()
     return report

@@ -28,15 +28,22 @@ class FeatureCache:
         self.misses = 0
         self._lock = threading.Lock()
 
-    def get(self, key: tuple) -> Any | None:
+    def get(self, key: tuple, count: bool = True) -> Any | None:
+        """The cached item or None. `count=False` for the pipeline's bookkeeping entries (validity masks, the
+        stretch), so that `hits`/`misses` keep meaning "tile features reused/computed" (worker status)."""
         with self._lock:
             item = self._items.get(key)
             if item is None:
-                self.misses += 1
+                self.misses += count
                 return None
             self._items.move_to_end(key)
-            self.hits += 1
+            self.hits += count
             return item
+
+    def has(self, key: tuple) -> bool:
+        """Whether `key` is cached (no statistics, no LRU update): lets a re-query skip reading a row."""
+        with self._lock:
+            return key in self._items
 
     def put(self, key: tuple, feats: Any) -> None:
         size = int(getattr(feats, "nbytes", 0))

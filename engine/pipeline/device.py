@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
+from collections.abc import Iterator
 
 import torch
 
@@ -50,3 +52,29 @@ def is_oom(exc: BaseException) -> bool:
     """CUDA OOM has its own class; MPS and some CPU allocators raise RuntimeError with this text."""
     oom_cls = getattr(torch, "OutOfMemoryError", None) or getattr(torch.cuda, "OutOfMemoryError", ())
     return isinstance(exc, oom_cls) or (isinstance(exc, RuntimeError) and "out of memory" in str(exc).lower())
+
+
+@contextlib.contextmanager
+def cpu_threads(device: torch.device) -> Iterator[int]:
+    """On the CPU, run torch with one intra-op thread fewer than the cores this process may use (at least 1;
+    `MTRS_TORCH_THREADS` overrides; never more than torch already had), restored afterwards.
+
+    Why: the pipeline keeps two helper threads busy (row reads, polygonising). With as many OpenMP threads as
+    cores, every parallel region waits for a thread that has no core (spin-then-sleep hand-offs): measured on
+    a busy 2-core machine, the tiny model ran 10-15× SLOWER with 2 threads than with 1
+    (docs/benchmarks/pipeline.md).
+    """
+    if device.type != "cpu":
+        yield torch.get_num_threads()
+        return
+    old = torch.get_num_threads()
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    want = min(old, int(os.environ.get("MTRS_TORCH_THREADS", "0") or 0) or max(1, cores - 1))
+    if want == old:
+        yield old
+        return
+    torch.set_num_threads(want)
+    try:
+        yield want
+    finally:
+        torch.set_num_threads(old)

@@ -2,11 +2,19 @@
 
 Why here and not in the model: batching, caching and OOM handling depend on the raster (tile grid, validity
 masks), not on the network; the model only sees ready-made, normalised B×3×T×T tensors (INTERFACES §1).
+
+Why row bands: the tiles of one grid row overlap horizontally, so the pair is read ONCE per row of tiles (one
+windowed read of a region-wide band per date) and tiles are sliced out of it; reading tile by tile would
+decode the overlapping pixels twice. The radiometric stretch and the ImageNet normalisation are fused into one
+per-channel affine map written straight into a preallocated batch buffer (no per-tile torch ops). On a
+re-query whose features are all cached, a row is not read at all: the cached validity masks stand in.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +29,11 @@ from engine.geo.tiling import TileGrid
 from engine.pipeline.cache import FeatureCache
 from engine.pipeline.device import autocast, is_oom
 
+# Same values as engine.model.preprocess (INTERFACES §1); duplicated so that the pipeline does not import the
+# network package (timm, torchvision: seconds) for diagnostic models. A test checks that they agree.
+IMAGENET_MEAN_255 = (123.675, 116.28, 103.53)
+IMAGENET_STD_255 = (58.395, 57.12, 57.375)
+
 ALL_CHANGES = None  # a head value meaning "stage-1 all-changes head" instead of a prompt
 
 
@@ -32,27 +45,49 @@ class InferenceStats:
     oom_backoffs: int = 0
 
 
-def _imagenet(x: np.ndarray) -> torch.Tensor:
-    from engine.model.preprocess import normalise
+@dataclass
+class TileValid:
+    """Validity mask of one tile kept in the feature cache (None = every pixel valid, the usual case)."""
 
-    return normalise(torch.from_numpy(x))
+    mask: np.ndarray | None
+
+    @property
+    def nbytes(self) -> int:
+        return 0 if self.mask is None else int(self.mask.nbytes)
 
 
-def _prepare(pair: AlignedPair, stretch: Stretch, window: Window, tile: int):
-    """Read, stretch and zero-pad one tile; invalid pixels are black in BOTH dates (no fake change)."""
-    earlier, later, valid = pair.read(window)
-    e = stretch.apply(earlier)
-    l_ = stretch.apply(later)
-    e[:, ~valid] = 0.0
-    l_[:, ~valid] = 0.0
-    h, w = valid.shape
-    if (h, w) != (tile, tile):
-        pe = np.zeros((3, tile, tile), np.float32)
-        pl = np.zeros((3, tile, tile), np.float32)
-        pe[:, :h, :w] = e
-        pl[:, :h, :w] = l_
-        e, l_ = pe, pl
-    return e, l_, valid
+class InputNormaliser:
+    """stretch → [0, 255] → ImageNet mean/std, fused into x·scale + offset (clipped when stretched).
+
+    Invalid and padding pixels get the value of a black (0) pixel, as in both dates (no fake change).
+    """
+
+    def __init__(self, stretch: Stretch):
+        mean = np.asarray(IMAGENET_MEAN_255, np.float64)
+        std = np.asarray(IMAGENET_STD_255, np.float64)
+        if stretch.identity:
+            k, lo = np.ones(3), np.zeros(3)
+        else:
+            lo = np.asarray(stretch.lo, np.float64)
+            k = 255.0 / np.maximum(np.asarray(stretch.hi, np.float64) - lo, 1e-12)
+        self.clip = not stretch.identity
+        self.scale = (k / std).astype(np.float32)[:, None, None]
+        self.offset = ((-lo * k - mean) / std).astype(np.float32)[:, None, None]
+        self.lo = (-mean / std).astype(np.float32)[:, None, None]  # value of stretched 0 = black
+        self.hi = ((255.0 - mean) / std).astype(np.float32)[:, None, None]
+
+    def fill(self, out: np.ndarray, src: np.ndarray, valid: np.ndarray | None) -> None:
+        """Write the model input of `src` (3×h×w, any dtype) into `out` (3×T×T float32), padding the rest."""
+        h, w = src.shape[1:]
+        if h < out.shape[1] or w < out.shape[2]:
+            out[...] = self.lo
+        region = out[:, :h, :w]
+        np.multiply(src, self.scale, out=region, casting="unsafe")
+        region += self.offset
+        if self.clip:
+            np.clip(region, self.lo, self.hi, out=region)
+        if valid is not None:
+            np.copyto(region, self.lo, where=~valid[None])
 
 
 def run_tiles(
@@ -70,49 +105,127 @@ def run_tiles(
     cancel: Callable[[], bool] | None,
 ) -> InferenceStats:
     """Predict every tile for every head (prompt or ALL_CHANGES); blend into `blender` (one band per head)."""
-    windows = grid.windows()
-    total = len(windows)
+    norm = InputNormaliser(stretch)
+    total = len(grid.col_starts) * len(grid.row_starts)
     stats = InferenceStats(tiles=total, batch_size=batch_size)
-    bs = batch_size
-    i = 0
-    current_row = 0
-    while i < total:
-        if cancel is not None and cancel():
-            raise Cancelled("analysis cancelled")
-        chunk = windows[i : i + bs]
-        tiles = [_prepare(pair, stretch, w, grid.tile) for _, _, w in chunk]
-        keys = [(pair_key, ri, ci) for ri, ci, _ in chunk]
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mtrs-read") as executor:
+        bands = _RowBands(pair, grid, executor)
         try:
-            probs, hits = _predict(model, tiles, keys, heads, device, cache)
-        except Exception as exc:
-            if not is_oom(exc):
-                raise
-            if device.type == "cuda":
-                torch.cuda.empty_cache()
-            if bs == 1:
-                raise OutOfMemory(
-                    f"out of memory on {device} even with a batch of one {grid.tile}×{grid.tile} tile",
-                    hint="use a smaller --tile, --device cpu, or close other programs using the GPU",
-                ) from None
-            bs = max(1, bs // 2)
-            stats.oom_backoffs += 1
-            stats.batch_size = bs
-            continue
-        stats.cache_hits += hits
-        for (ri, _ci, window), (_e, _l, valid), p in zip(chunk, tiles, probs, strict=True):
-            if ri != current_row:
-                blender.advance(grid.row_starts[ri])
-                current_row = ri
-            h, w = valid.shape
-            blender.add(window, p[:, :h, :w], valid)
-        i += len(chunk)
-        if progress is not None:
-            progress(i, total, f"tile {i}/{total}")
-    blender.finish()
+            args = (grid, norm, heads, blender, device, pair_key, cache, progress, cancel, stats, bands)
+            _run_rows(model, *args)
+        finally:
+            bands.cancel()
     return stats
 
 
-def _predict(model, tiles, keys, heads, device, cache) -> tuple[list[np.ndarray], int]:
+class _RowBands:
+    """Reads the row band of each row of tiles, one row ahead in a background thread: GDAL decoding releases
+    the GIL, so reading overlaps with inference. Only this thread reads the pair while inference runs."""
+
+    def __init__(self, pair: AlignedPair, grid: TileGrid, executor: ThreadPoolExecutor):
+        self.pair, self.grid, self.executor = pair, grid, executor
+        self.futures: dict[int, Future] = {}
+
+    def _read(self, r: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self.pair.read(Window(0, r, self.grid.width, min(self.grid.tile, self.grid.height - r)))
+
+    def prefetch(self, r: int) -> None:
+        if r not in self.futures:
+            self.futures[r] = self.executor.submit(self._read, r)
+
+    def get(self, r: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        fut = self.futures.pop(r, None)
+        for old in [k for k in self.futures if k < r]:  # prefetched rows that turned out cached
+            self.futures.pop(old).cancel()
+        if fut is None:  # never read here directly: every read goes through the one reader thread
+            fut = self.executor.submit(self._read, r)
+        return fut.result()
+
+    def cancel(self) -> None:
+        for fut in self.futures.values():
+            fut.cancel()
+
+
+def _row_cached(cache: FeatureCache | None, keys: list[tuple]) -> bool:
+    return cache is not None and all(cache.has(k) and cache.has((*k, "valid")) for k in keys)
+
+
+def _run_rows(model, grid, norm, heads, blender, device, pair_key, cache, progress, cancel, stats, bands):
+    """The row loop of run_tiles (rows read one ahead by `bands`)."""
+    cols, rows, tile = grid.col_starts, grid.row_starts, grid.tile
+    total = len(cols) * len(rows)
+    bs = stats.batch_size
+    done = 0
+    row_keys = [[(pair_key, ri, ci) for ci in range(len(cols))] for ri in range(len(rows))]
+    for ri, r in enumerate(rows):
+        if cancel is not None and cancel():
+            raise Cancelled("analysis cancelled")
+        h = min(tile, grid.height - r)
+        keys = row_keys[ri]
+        if _row_cached(cache, keys):
+            valids = [cache.get((*k, "valid"), count=False).mask for k in keys]
+            band = functools.cache(lambda r=r: bands.get(r)[:2])  # read only if a feature got evicted
+        else:
+            earlier, later, valid = bands.get(r)
+            band = functools.cache(lambda e=earlier, l_=later: (e, l_))
+            valids = []
+            for c in cols:
+                v = valid[:, c : c + tile]
+                valids.append(None if v.all() else v.copy())
+            if cache is not None:
+                for k, v in zip(keys, valids, strict=True):
+                    cache.put((*k, "valid"), TileValid(v))
+        if ri + 1 < len(rows) and not _row_cached(cache, row_keys[ri + 1]):
+            bands.prefetch(rows[ri + 1])
+        blender.advance(r)
+        ci = 0
+        while ci < len(cols):
+            chunk = list(range(ci, min(ci + bs, len(cols))))
+            inputs = _batch_inputs(norm, band, [cols[c] for c in chunk], [valids[c] for c in chunk], tile)
+            try:
+                probs, hits = _predict(model, inputs, [keys[c] for c in chunk], heads, device, cache)
+            except Exception as exc:
+                if not is_oom(exc):
+                    raise
+                if device.type == "cuda":
+                    torch.cuda.empty_cache()
+                if bs == 1:
+                    raise OutOfMemory(
+                        f"out of memory on {device} even with a batch of one {tile}×{tile} tile",
+                        hint="use a smaller --tile, --device cpu, or close other programs using the GPU",
+                    ) from None
+                bs = max(1, bs // 2)
+                stats.oom_backoffs += 1
+                stats.batch_size = bs
+                continue
+            stats.cache_hits += hits
+            for c, p in zip(chunk, probs, strict=True):
+                w = min(tile, grid.width - cols[c])
+                blender.add(Window(cols[c], r, w, h), p[:, :h, :w], valids[c])
+            ci += len(chunk)
+            done += len(chunk)
+            if progress is not None:
+                progress(done, total, f"tile {done}/{total}")
+    blender.finish()
+
+
+def _batch_inputs(norm, band, col_starts, valids, tile) -> Callable[[], tuple[torch.Tensor, torch.Tensor]]:
+    """A function building the normalised earlier/later batch tensors (called only on a cache miss);
+    `band()` gives the row band's (earlier, later) pixels."""
+
+    def build() -> tuple[torch.Tensor, torch.Tensor]:
+        out = []
+        for src in band():
+            buf = np.empty((len(col_starts), 3, tile, tile), np.float32)
+            for i, (c, v) in enumerate(zip(col_starts, valids, strict=True)):
+                norm.fill(buf[i], src[:, :, c : c + tile], v)
+            out.append(torch.from_numpy(buf))
+        return out[0], out[1]
+
+    return build
+
+
+def _predict(model, build_inputs, keys, heads, device, cache) -> tuple[list[np.ndarray], int]:
     """Probabilities (len(heads)×T×T per tile) for one batch; features from the cache when all are there."""
     cached = [cache.get(k) for k in keys] if cache is not None else [None]
     hits = 0
@@ -121,9 +234,8 @@ def _predict(model, tiles, keys, heads, device, cache) -> tuple[list[np.ndarray]
             feats = type(cached[0]).stack(cached).to(device)
             hits = len(keys)
         else:
-            earlier = _imagenet(np.stack([t[0] for t in tiles])).to(device)
-            later = _imagenet(np.stack([t[1] for t in tiles])).to(device)
-            feats = model.encode_pair(earlier, later)
+            earlier, later = build_inputs()
+            feats = model.encode_pair(earlier.to(device), later.to(device))
             if cache is not None:
                 for key, f in zip(keys, feats.split(), strict=True):
                     cache.put(key, f)
@@ -133,6 +245,19 @@ def _predict(model, tiles, keys, heads, device, cache) -> tuple[list[np.ndarray]
                 logits = model.segment_all_changes(feats)
             else:
                 logits = model.segment(feats, [head] * len(keys))
-            outs.append(torch.sigmoid(logits.float())[:, 0].cpu().numpy())
+            outs.append(_probabilities(logits[:, 0]))
     per_tile = np.stack(outs, axis=1)  # B×heads×T×T
     return list(per_tile), hits
+
+
+def _probabilities(logits: torch.Tensor) -> np.ndarray:
+    """Sigmoid on the accelerator when there is one; on the CPU in NumPy as ½·tanh(x/2) + ½ (exact, stable,
+    single-threaded: a multi-threaded torch element-wise op on a busy CPU spends far more time in thread
+    hand-offs than in work, and scipy's expit is ~6× slower than NumPy's vectorised tanh)."""
+    if logits.device.type != "cpu":
+        return torch.sigmoid(logits.float()).cpu().numpy()
+    p = np.multiply(logits.float().numpy(), 0.5, dtype=np.float32)
+    np.tanh(p, out=p)
+    p *= 0.5
+    p += 0.5
+    return p

@@ -19,7 +19,9 @@ def preset_of(model: nn.Module) -> str:
     return str(getattr(model.config, "name", "mtrefseg-r1"))
 
 
-def build_training_model(config: TrainConfig, resume_dir: Path | None, state: dict | None) -> tuple[nn.Module, int]:
+def build_training_model(
+    config: TrainConfig, resume_dir: Path | None, state: dict | None
+) -> tuple[nn.Module, int]:
     """The model with the stage's trainable parameters set. Returns (model, its image size).
 
     Resuming a full/partial fine-tune reloads the checkpointed weights; resuming LoRA rebuilds the base from

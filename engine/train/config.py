@@ -41,10 +41,10 @@ DEFAULTS: dict[tuple[str, int], StageDefaults] = {
     # 128² inputs give 32² logit maps: 1,024 points cover them, 12,544 would mostly resample the same pixels
     # and make the 100-query matching of stage 1 the most expensive part of a CPU step.
     ("mtrefseg-r1-tiny", 1): StageDefaults(
-        lr=1e-3, epochs=4, batch_size=8, global_batch=16, image_size=128, loss_points=1024
+        lr=1e-3, epochs=3, batch_size=8, global_batch=16, image_size=128, loss_points=1024
     ),
     ("mtrefseg-r1-tiny", 2): StageDefaults(
-        lr=5e-4, epochs=6, batch_size=8, global_batch=16, image_size=128, loss_points=1024
+        lr=5e-4, epochs=2, batch_size=8, global_batch=16, image_size=128, loss_points=1024
     ),
 }
 
@@ -81,7 +81,9 @@ class TrainConfig:
     device: str = "auto"
     bf16: bool | None = None
     num_workers: int = 0
-    max_steps: int | None = None  # stop (with a checkpoint) after this many optimiser steps; schedule unchanged
+    max_steps: int | None = (
+        None  # stop (with a checkpoint) after this many optimiser steps; schedule unchanged
+    )
     log_every: int = 1
     save_every: int | None = None  # optimiser steps between mid-epoch checkpoints (None: end of epoch only)
     grad_checkpointing: bool = False

@@ -37,7 +37,9 @@ def resolve_device(preference: str, local_rank: int = 0) -> torch.device:
         preference = "cuda" if torch.cuda.is_available() else "cpu"
     if preference == "cuda":
         if not torch.cuda.is_available():
-            raise InputError("--device cuda was requested but no CUDA device is visible", hint="use --device cpu")
+            raise InputError(
+                "--device cuda was requested but no CUDA device is visible", hint="use --device cpu"
+            )
         return torch.device("cuda", local_rank)
     if preference == "cpu":
         return torch.device("cpu")

@@ -101,7 +101,8 @@ class _Trainer:
         self.steps_per_epoch = self.plan.steps_per_epoch(len(self.dataset))
         if self.steps_per_epoch < 1:
             raise InputError(
-                f"{len(self.dataset)} training samples are fewer than one global batch ({self.plan.global_batch})",
+                f"{len(self.dataset)} training samples are fewer than one global batch "
+                f"({self.plan.global_batch})",
                 hint="lower --global-batch / --batch-size or add data",
             )
         self.total_steps = self.steps_per_epoch * self.cfg.epochs
@@ -181,16 +182,20 @@ class _Trainer:
             cfg.write(self.out / "train_config.json")
             trainable, total = count_parameters(self.model)
             print(
-                f"mtrs train: stage {cfg.stage}, {len(self.dataset)} samples, {self.steps_per_epoch} steps/epoch × "
+                f"mtrs train: stage {cfg.stage}, {len(self.dataset)} samples, "
+                f"{self.steps_per_epoch} steps/epoch × "
                 f"{cfg.epochs} epochs, global batch {self.plan.global_batch} = {self.plan.micro_batch} × "
-                f"{self.plan.grad_accum} accum × {ctx.world_size} proc, lr {cfg.lr:g}, image {cfg.image_size}, "
+                f"{self.plan.grad_accum} accum × {ctx.world_size} proc, lr {cfg.lr:g}, "
+                f"image {cfg.image_size}, "
                 f"trainable {trainable:,} / {total:,} params, device {ctx.device}"
                 + (f", resuming at step {self.global_step}" if self.state else ""),
                 flush=True,
             )
         log = StepLog(self.out / "train_log.csv", resume_step=self.global_step if self.state else None)
         tb = TensorBoardSink(self.out / "tensorboard") if main else None
-        bar = progress_bar(self.total_steps, self.global_step, cfg.progress if main else False, f"stage {cfg.stage}")
+        bar = progress_bar(
+            self.total_steps, self.global_step, cfg.progress if main else False, f"stage {cfg.stage}"
+        )
         self.model.train()
         last_loss = None
         stopped = False
@@ -214,7 +219,9 @@ class _Trainer:
                         samples_per_s=self.plan.global_batch / max(dt, 1e-9),
                         seconds=time.perf_counter() - t0,
                     )
-                    if main and (self.global_step % cfg.log_every == 0 or self.global_step == self.total_steps):
+                    if main and (
+                        self.global_step % cfg.log_every == 0 or self.global_step == self.total_steps
+                    ):
                         log.write(row)
                         tb.write(row)
                     bar.update(1)
@@ -270,7 +277,9 @@ class _Trainer:
         sums: dict[str, float] = {}
         for micro in range(accum):
             batch = next(batches)
-            torch.manual_seed(micro_batch_seed(self.cfg.seed, self.global_step, self.ctx.rank * accum + micro))
+            torch.manual_seed(
+                micro_batch_seed(self.cfg.seed, self.global_step, self.ctx.rank * accum + micro)
+            )
             sync = micro == accum - 1 or not self.ctx.distributed
             with contextlib.nullcontext() if sync else self.forward.no_sync():
                 with autocast:
@@ -310,10 +319,15 @@ class _Trainer:
             metrics = evaluate_for_selection(self.model, self.select_set, self.cfg, self.ctx)
             key, value = metrics["selection_metric"], metrics[metrics["selection_metric"]]
             if self.ctx.is_main:
-                print(f"mtrs train: epoch {finished_epoch}: {key} on {self.cfg.select_on} = {value:.4f}", flush=True)
+                print(
+                    f"mtrs train: epoch {finished_epoch}: {key} on {self.cfg.select_on} = {value:.4f}",
+                    flush=True,
+                )
             if self.best is None or value > self.best["value"]:
                 self.best = {"epoch": finished_epoch, "step": self.global_step, "metric": key, "value": value}
-                self._save_model(self.out / "best", extra={"selection": {**self.best, "split": self.cfg.select_on}})
+                self._save_model(
+                    self.out / "best", extra={"selection": {**self.best, "split": self.cfg.select_on}}
+                )
             self.model.train()
         self._save_last()
 

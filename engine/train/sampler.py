@@ -1,10 +1,10 @@
 """Which samples each optimiser step sees, as a pure function of (seed, epoch, step).
 
-Exact resume and DDP equivalence both come from the same idea: the epoch's permutation is derived from the seed
-and the epoch alone, and optimiser step `s` uses the contiguous slice `perm[s*G:(s+1)*G]` of the global batch
-`G`. Rank `r` takes the r-th contiguous chunk of that slice and cuts it into micro-batches for gradient
-accumulation. So a world of 2 with accumulation 1 and a world of 1 with accumulation 2 see exactly the same
-samples per step, and restarting at step `s` needs only the permutation and `s`.
+Exact resume and DDP equivalence both come from the same idea: the epoch's permutation is derived from the
+seed and the epoch alone, and optimiser step `s` uses the contiguous slice `perm[s*G:(s+1)*G]` of the
+global batch `G`. Rank `r` takes the r-th contiguous chunk of that slice and cuts it into micro-batches
+for gradient accumulation. So a world of 2 with accumulation 1 and a world of 1 with accumulation 2 see
+exactly the same samples per step, and restarting at step `s` needs only the permutation and `s`.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ class StepLog:
                 extra = sorted(k for k in row if k not in BASE_FIELDS)
                 self.fields = BASE_FIELDS + extra
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._fh = open(self.path, "w", newline="")
+            self._fh = open(self.path, "w", newline="")  # noqa: SIM115 (open for the whole run, closed in close())
             self._writer = csv.DictWriter(self._fh, fieldnames=self.fields, extrasaction="ignore")
             self._writer.writeheader()
             self._writer.writerows(self._rows_kept)

@@ -1,5 +1,6 @@
-"""Which parameters a stage trains: the stage's groups (reference §3.2/§3.3), minus `--freeze` groups, or LoRA
-adapters (reference §3.4: rank r, alpha 2r, dropout 0.05, on every nn.Linear except the LM head) via `peft`."""
+"""Which parameters a stage trains: the stage's groups (reference §3.2/§3.3), minus `--freeze` groups, or
+LoRA adapters (reference §3.4: rank r, alpha 2r, dropout 0.05, on every nn.Linear except the LM head) via
+`peft`."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ def group_parameters(model: nn.Module) -> dict[str, list[nn.Parameter]]:
 
 
 def set_trainable(model: nn.Module, stage: int, freeze: list[str]) -> dict[str, int]:
-    """Freeze everything, then unfreeze the stage's groups except `freeze`. Returns trainable counts per group."""
+    """Freeze everything, then unfreeze the stage's groups except `freeze`. Returns trainable counts per
+    group."""
     groups = group_parameters(model)
     unknown = sorted(set(freeze) - set(groups))
     if unknown:
@@ -63,12 +65,12 @@ def apply_lora(model: nn.Module, rank: int, freeze: list[str]) -> nn.Module:
         groups = group_parameters(model)
         for g in freeze:
             if g not in groups:
-                raise InputError(f"unknown parameter group for --freeze: {g}", hint=f"groups: {', '.join(groups)}")
+                raise InputError(
+                    f"unknown parameter group for --freeze: {g}", hint=f"groups: {', '.join(groups)}"
+                )
             frozen_params.update(id(p) for p in groups[g])
     targets = [
-        n
-        for n in lora_target_modules(model)
-        if id(model.get_submodule(n).weight) not in frozen_params
+        n for n in lora_target_modules(model) if id(model.get_submodule(n).weight) not in frozen_params
     ]
     if not targets:
         raise InputError("no nn.Linear layers to adapt with LoRA")

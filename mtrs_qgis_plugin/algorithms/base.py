@@ -214,6 +214,7 @@ class MtrsAlgorithmBase(QgsProcessingAlgorithm):
                 "analyse", request, progress=progress, cancel=feedback.isCanceled
             )
         except WorkerError as exc:
+            _stop_worker_if_standalone()
             if exc.code == "cancelled":
                 raise QgsProcessingException(tr("Cancelled; no output was written.")) from exc
             text = exc.message + (f"\n{exc.hint}" if exc.hint else "")
@@ -222,6 +223,7 @@ class MtrsAlgorithmBase(QgsProcessingAlgorithm):
             raise QgsProcessingException(text) from exc
         import json
 
+        _stop_worker_if_standalone()
         feedback.pushInfo(
             tr("{n} polygons, {area:.1f} m² in {seconds:.1f} s on {device}.").format(
                 n=int(result.get("n_polygons") or 0),
@@ -239,3 +241,12 @@ class MtrsAlgorithmBase(QgsProcessingAlgorithm):
         if request.get("probabilities"):
             outputs[self.PROBABILITIES] = result.get("probabilities") or request["probabilities"]
         return outputs
+
+
+def _stop_worker_if_standalone() -> None:
+    """qgis_process ends after one algorithm: stop the worker now, not at interpreter exit."""
+    from qgis.core import QgsApplication
+
+    app = QgsApplication.instance()
+    if app is not None and QgsApplication.platform() == "qgis_process":
+        service.shutdown()

@@ -254,3 +254,87 @@ def test_unwritable_folder_reported_before_work(pair, tmp_path, monkeypatch) -> 
     with pytest.raises(OutputError, match="not writable"):
         analyse(req(pair, tmp_path, output=str(tmp_path / "ro" / "o.gpkg")), model=model)
     assert model.encode_calls == 0
+
+
+def test_fused_input_normalisation_matches_the_model_contract() -> None:
+    """The pipeline's fused stretch + ImageNet map equals engine.model.preprocess.normalise(stretch.apply(x)),
+    with invalid and padding pixels black (0 before normalisation) in both dates."""
+    import torch
+
+    from engine.geo.normalise import Stretch
+    from engine.model import preprocess
+    from engine.pipeline.inference import IMAGENET_MEAN_255, IMAGENET_STD_255, InputNormaliser
+
+    assert (IMAGENET_MEAN_255, IMAGENET_STD_255) == (
+        preprocess.IMAGENET_MEAN_255,
+        preprocess.IMAGENET_STD_255,
+    )
+    rng = np.random.default_rng(0)
+    src16 = rng.integers(0, 5000, (3, 40, 50)).astype(np.uint16)
+    valid = rng.random((40, 50)) > 0.2
+    for stretch, src in (
+        (Stretch(), src16.astype(np.uint8)),
+        (Stretch((100.0, 50.0, 0.0), (4000.0, 3000.0, 4900.0)), src16),
+    ):
+        out = np.full((3, 64, 64), np.nan, np.float32)
+        InputNormaliser(stretch).fill(out, src, valid)
+        ref = np.zeros((3, 64, 64), np.float32)
+        ref[:, :40, :50] = stretch.apply(src) * valid
+        expected = preprocess.normalise(torch.from_numpy(ref)).numpy()
+        assert np.allclose(out, expected, atol=1e-4)
+
+
+def test_requery_reads_no_pixels_and_caps_gdal_cache(pair, tmp_path, monkeypatch) -> None:
+    """With every tile's features cached, a new prompt reads no raster window (and gets the same answer);
+    every run happens under the capped GDAL block cache."""
+    import rasterio.env
+
+    from engine.geo.align import AlignedPair
+    from engine.pipeline.analyse import GDAL_CACHE_BYTES
+
+    reads = []
+    real_read = AlignedPair.read
+    monkeypatch.setattr(
+        AlignedPair, "read", lambda self, *a, **k: reads.append(a) or real_read(self, *a, **k)
+    )
+    caps = []
+    model, cache = NullModel(), FeatureCache()
+    progress = lambda d, t, m: caps.append(rasterio.env.getenv().get("GDAL_CACHEMAX"))  # noqa: E731
+    r1 = analyse(req(pair, tmp_path), model=model, cache=cache, progress=progress)
+    assert len(reads) == len(_tile_rows(r1)) > 1  # one row-band read per row of tiles
+    reads.clear()
+    r2 = analyse(
+        req(pair, tmp_path, prompts=["b"], output=str(tmp_path / "b.gpkg")), model=model, cache=cache
+    )
+    assert reads == [] and r2.cache_hits == r2.tiles and r2.total_area_m2 == r1.total_area_m2
+    assert cache.stats()["hits"] == r2.tiles  # bookkeeping entries (masks, stretch) are not counted
+    assert caps and set(caps) == {GDAL_CACHE_BYTES}
+
+
+def _tile_rows(result):
+    """Row starts of the run's tile grid (one row-band read per row of tiles)."""
+    from engine.geo.tiling import TileGrid
+
+    region = result.run_record["alignment"]["region"]
+    tiling = result.run_record["tiling"]
+    return TileGrid(region[2], region[3], tiling["tile"], tiling["overlap"]).row_starts
+
+
+def test_cpu_threads_leave_a_core_for_the_helper_threads(monkeypatch) -> None:
+    import torch
+
+    from engine.pipeline.device import cpu_threads
+
+    old = torch.get_num_threads()
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    monkeypatch.delenv("MTRS_TORCH_THREADS", raising=False)
+    torch.set_num_threads(3)
+    try:
+        with cpu_threads(torch.device("cpu")) as n:
+            assert n == torch.get_num_threads() == 2
+        assert torch.get_num_threads() == 3
+        monkeypatch.setenv("MTRS_TORCH_THREADS", "1")
+        with cpu_threads(torch.device("cpu")) as n:
+            assert n == 1
+    finally:
+        torch.set_num_threads(old)

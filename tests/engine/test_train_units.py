@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import numpy as np
@@ -54,8 +55,8 @@ def test_eval_shard_covers_every_sample_once_without_padding():
 def test_warmup_cosine_schedule_shape():
     f = [warmup_cosine_factor(s, warmup_steps=5, total_steps=100) for s in range(101)]
     assert f[0] == 0.0 and f[5] == pytest.approx(1.0) and f[100] == pytest.approx(0.0, abs=1e-12)
-    assert all(a <= b for a, b in zip(f[:5], f[1:6], strict=True))  # rising warm-up
-    assert all(a >= b for a, b in zip(f[5:], f[6:], strict=False))  # falling cosine
+    assert all(a <= b for a, b in itertools.pairwise(f[:6]))  # rising warm-up
+    assert all(a >= b for a, b in itertools.pairwise(f[5:]))  # falling cosine
     assert f[52] == pytest.approx(0.5, abs=0.02)  # half-way through the decay
 
 
@@ -129,7 +130,9 @@ def test_step_log_drops_rows_after_the_checkpoint_on_resume(tmp_path):
         log.write({"step": s, "epoch": 0, "lr": 0.1, "loss": 1.0 / s, "samples_per_s": 1.0, "seconds": 0.0})
     log.close()
     log = StepLog(path, resume_step=3)
-    log.write({"step": 4, "epoch": 0, "lr": 0.1, "loss": 0.123456789012345, "samples_per_s": 1.0, "seconds": 0.0})
+    log.write(
+        {"step": 4, "epoch": 0, "lr": 0.1, "loss": 0.123456789012345, "samples_per_s": 1.0, "seconds": 0.0}
+    )
     log.close()
     rows = read_log(path)
     assert [int(r["step"]) for r in rows] == [1, 2, 3, 4]

@@ -115,3 +115,33 @@ def test_worker_round_trip(pair, tmp_path) -> None:
     finally:
         if c.p.poll() is None:
             c.p.kill()
+
+
+def test_client_gone_cancels_running_analysis(pair, tmp_path) -> None:
+    """If QGIS dies mid-run, stdin closes: the worker must stop the analysis, leave no file and exit."""
+    c = Client()
+    try:
+        assert c.read()["event"] == "ready"
+        out = tmp_path / "gone.gpkg"
+        slow = {
+            "earlier": pair[0],
+            "later": pair[1],
+            "prompts": ["bright"],
+            "output": str(out),
+            "model": "null:brighter",
+            "tile": 32,
+            "overlap": 8,
+            "batch_size": 1,
+        }
+        c.send("r1", "analyse", **slow)
+        while True:
+            ev = c.read()
+            if ev.get("id") == "r1" and ev["event"] == "progress" and ev["message"].startswith("tile"):
+                break
+        c.p.stdin.close()
+        assert c.p.wait(timeout=60) == 0
+        assert not out.exists()
+        assert not list(tmp_path.glob("*.gpkg*"))
+    finally:
+        if c.p.poll() is None:
+            c.p.kill()
