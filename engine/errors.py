@@ -6,7 +6,7 @@ from __future__ import annotations
 
 
 class MtrsError(Exception):
-    """A failure the user can act on. `code` is a stable machine-readable name (used by the worker protocol)."""
+    """A failure the user can act on. `code` is a stable machine-readable name (worker protocol)."""
 
     code = "error"
     exit_code = 2

@@ -36,12 +36,61 @@ def run(cmd: list[str], log: Path) -> None:
         subprocess.run(cmd, check=True, stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT)
 
 
-def add_split(src: Path, dst: Path, prefix: str, repeats: int = 1) -> int:
+POSITION_WORDS = ("north", "south", "east", "west", "centre", "center")
+
+
+def native_subcrops(record: dict, src: Path, size: int) -> list[tuple[dict, list, list]]:
+    """Cut a Joplin crop into native-resolution sub-crops of the model size.
+
+    Why: the pipeline feeds the model tiles of `image_size` native pixels, so the model must learn the
+    tornado damage at the imagery's own 0.6 m scale, not letterboxed down. Position words of the parent crop
+    no longer hold for a sub-crop, so those expressions are dropped."""
+    a = np.array(Image.open(next((src / "A").glob(Path(record["img_A"]).stem + ".*"))).convert("RGB"))
+    b = np.array(Image.open(next((src / "B").glob(Path(record["img_B"]).stem + ".*"))).convert("RGB"))
+    entries = record.get("mask") or record.get("masks")
+    keep = [
+        k for k, e in enumerate(record["referring_expressions"]) if not any(w in e for w in POSITION_WORDS)
+    ]
+    masks = []
+    for k in keep:
+        path = entries[k]["path"] if isinstance(entries[k], dict) else entries[k]
+        masks.append(np.array(Image.open(src / "masks" / path).convert("L")) > 127)
+    out = []
+    for y in range(0, a.shape[0] - size + 1, size):
+        for x in range(0, a.shape[1] - size + 1, size):
+            win = (slice(y, y + size), slice(x, x + size))
+            sub = {**record, "referring_expressions": [record["referring_expressions"][k] for k in keep]}
+            out.append((sub, [a[win], b[win]], [m[win] for m in masks], f"y{y}x{x}"))
+    return out
+
+
+def add_split(src: Path, dst: Path, prefix: str, repeats: int = 1, native_size: int = 0) -> int:
     """Copy an MTRefSeg split into `dst` under new ids (so repeats are distinct samples); returns #pairs."""
     n = 0
     for js in sorted((src / "referring_expression").glob("*.json")):
         original = json.loads(js.read_text())
         sid = original.get("sample_id", js.stem)
+        if native_size and "joplin" in str(original.get("source", {}).get("dataset", "")):
+            for r in range(repeats):
+                for sub, (a, b), masks, tag in native_subcrops(original, src, native_size):
+                    new = f"{prefix}{r}_{sid}_{tag}"
+                    Image.fromarray(a).save(dst / "A" / f"{new}.png")
+                    Image.fromarray(b).save(dst / "B" / f"{new}.png")
+                    (dst / "masks" / new).mkdir(parents=True, exist_ok=True)
+                    union = np.zeros(a.shape[:2], bool)
+                    for k, m in enumerate(masks):
+                        Image.fromarray((m * 255).astype(np.uint8)).save(dst / "masks" / new / f"{k}.png")
+                        union |= m
+                    Image.fromarray((union * 255).astype(np.uint8)).save(dst / "masks_all" / f"{new}.png")
+                    sub.update(
+                        img_A=f"{new}.png",
+                        img_B=f"{new}.png",
+                        sample_id=new,
+                        mask=[{"path": f"{new}/{k}.png"} for k in range(len(masks))],
+                    )
+                    (dst / "referring_expression" / f"{new}.json").write_text(json.dumps(sub))
+                    n += 1
+            continue
         for r in range(repeats):
             record = json.loads(json.dumps(original))
             new = f"{prefix}{r}_{sid}"
@@ -66,6 +115,22 @@ def add_split(src: Path, dst: Path, prefix: str, repeats: int = 1) -> int:
     return n
 
 
+def install_half_precision(model: Path, target: Path) -> None:
+    """Copy the model folder with its float weights stored as float16.
+
+    Why: the bundled model lives in git and in the plugin zip; half precision halves its size, and loading
+    casts back to float32 (load_state_dict copies into the model's own dtype). The optimiser state of
+    training (trainer_state.pt) is not part of a model and is left out."""
+    from safetensors.torch import load_file, save_file
+
+    for f in model.iterdir():
+        if f.is_file() and f.name not in ("model.safetensors", "trainer_state.pt"):
+            shutil.copy(f, target / f.name)
+    state = load_file(str(model / "model.safetensors"))
+    half = {k: v.half() if v.is_floating_point() else v for k, v in state.items()}
+    save_file(half, str(target / "model.safetensors"), metadata={"format": "pt", "stored_dtype": "float16"})
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--work", type=Path, default=ROOT / "build" / "demo-model")
@@ -75,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--stage2-epochs", type=int, default=4)
     ap.add_argument("--batch-size", type=int, default=8)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--image-size", type=int, default=128, help="model input; Joplin is cut to it natively")
     ap.add_argument("--install", action="store_true", help="copy the result into engine/bundled/")
     args = ap.parse_args(argv)
 
@@ -110,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         for sub in ("A", "B", "masks", "masks_all", "referring_expression"):
             (tmp / sub).mkdir(parents=True)
         n_synth = add_split(synth, tmp, "s")
-        n_real = add_split(REAL / "train", tmp, "r", repeats=args.real_repeats)
+        n_real = add_split(REAL / "train", tmp, "r", repeats=args.real_repeats, native_size=args.image_size)
         tmp.rename(train)
         print(f"training folder: {n_synth} synthetic + {n_real} real pairs ({args.real_repeats}× repeats)")
 
@@ -133,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
                 "1",
                 "--preset",
                 "mtrefseg-r1-tiny",
+                "--image-size",
+                str(args.image_size),
                 "--data",
                 str(train),
                 "--data-format",
@@ -220,9 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"done in {summary['wall_seconds']} s; summary: {work / 'summary.json'}")
     if args.install:
         BUNDLED.mkdir(parents=True, exist_ok=True)
-        for f in model.iterdir():
-            if f.is_file():
-                shutil.copy(f, BUNDLED / f.name)
+        install_half_precision(model, BUNDLED)
         (BUNDLED / "training_summary.json").write_text(json.dumps(summary, indent=1))
         print(f"installed into {BUNDLED}")
     return 0

@@ -26,6 +26,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     src = parser.add_mutually_exclusive_group()
     src.add_argument("--preset", help="start from a fresh model of this preset (e.g. mtrefseg-r1-tiny)")
     src.add_argument("--init", help="start from this checkpoint folder (stage 2: the stage-1 output's last/)")
+    p("--swin-weights", help="fresh model: Swin base weights (timm hub id or local .safetensors)")
+    p("--phi", help="fresh model: Phi base checkpoint (hub id, e.g. microsoft/phi-1_5, or local folder)")
     p(
         "--data",
         required=True,
@@ -87,6 +89,8 @@ def run(args: argparse.Namespace) -> int:
         out=args.out,
         preset=args.preset,
         init=args.init,
+        swin_weights=args.swin_weights,
+        phi=args.phi,
         data_format=args.data_format,
         epochs=args.epochs,
         lr=args.lr,

@@ -34,7 +34,11 @@ def build_training_model(
     elif config.preset:
         size = config.image_size or stage_defaults(config.preset, config.stage).image_size
         overrides = {"image_size": size} if size else {}
-        model = build_model(ModelConfig.from_preset(config.preset, **overrides))
+        model = build_model(
+            ModelConfig.from_preset(config.preset, **overrides),
+            swin_weights=config.swin_weights,
+            phi=config.phi,
+        )
     else:
         if not config.init or not Path(config.init).exists():
             raise InputError(f"--init {config.init}: no such checkpoint folder")

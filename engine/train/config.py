@@ -62,6 +62,8 @@ class TrainConfig:
     out: str
     preset: str | None = None
     init: str | None = None
+    swin_weights: str | None = None  # fresh model only: timm hub id or local file for the Swin encoder
+    phi: str | None = None  # fresh model only: hub id or local folder of a Phi checkpoint
     data_format: str | None = None  # None: cd for stage 1, mtrefseg for stage 2
     epochs: int | None = None
     lr: float | None = None

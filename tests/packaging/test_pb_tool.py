@@ -38,8 +38,15 @@ def deployed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def test_deploy_contains_plugin_and_engine(deployed: tuple[Path, Path]) -> None:
     plugin_dir, _ = deployed
-    for needed in ("metadata.txt", "__init__.py", "mtrs_qgis_plugin/__init__.py", "engine/__init__.py",
-                   "engine/worker.py", "resources/resources_rc.py", "requirements/engine.txt"):
+    for needed in (
+        "metadata.txt",
+        "__init__.py",
+        "mtrs_qgis_plugin/__init__.py",
+        "engine/__init__.py",
+        "engine/worker.py",
+        "resources/resources_rc.py",
+        "requirements/engine.txt",
+    ):
         assert (plugin_dir / needed).is_file(), f"{needed} missing from the deployed plugin"
     assert list((plugin_dir / "i18n").glob("*.qm")), "compiled translations (.qm) missing"
     assert not (plugin_dir / "tests").exists()
@@ -53,8 +60,12 @@ def test_zip_is_installable_layout(deployed: tuple[Path, Path]) -> None:
         metadata = zf.read("mtrs/metadata.txt").decode()
     # QGIS's installer expects exactly one top-level folder named like the plugin.
     assert {n.split("/")[0] for n in names} == {"mtrs"}
-    for needed in ("mtrs/__init__.py", "mtrs/mtrs_qgis_plugin/plugin.py", "mtrs/engine/pipeline/__init__.py",
-                   "mtrs/resources/resources_rc.py"):
+    for needed in (
+        "mtrs/__init__.py",
+        "mtrs/mtrs_qgis_plugin/plugin.py",
+        "mtrs/engine/pipeline/__init__.py",
+        "mtrs/resources/resources_rc.py",
+    ):
         assert needed in names, f"{needed} missing from the zip"
     assert any(n.startswith("mtrs/i18n/") and n.endswith(".qm") for n in names)
     assert not any("__pycache__" in n or n.startswith("mtrs/tests/") for n in names)
