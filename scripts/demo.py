@@ -48,7 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
 
     def progress(done: int, total: int, message: str) -> None:
-        print(f"\r  {message:<40} {done}/{total}", end="", flush=True)
+        if sys.stdout.isatty() or done == total:  # a log file gets one line, a terminal a live counter
+            print(f"\r  {message:<40} {done}/{total}", end="", flush=True)
 
     try:
         result = analyse(request, progress=progress)
