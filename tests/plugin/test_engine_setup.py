@@ -69,7 +69,7 @@ def test_repo_engine_environment_is_complete(mtrs_package):
 
     python = REPO / ".venv" / "bin" / "python"
     if not python.exists():
-        pytest.skip("no engine venv in this checkout")
+        pytest.fail("no engine venv in this checkout: run scripts/setup.sh")
     status = engine_env.check_interpreter(str(python))
     assert status.ok, (status.missing, status.error)
     assert status.engine_version == "0.1.0"

@@ -15,7 +15,7 @@ ENGINE_PYTHON = REPO / ".venv" / "bin" / "python"
 @pytest.fixture()
 def client(mtrs_package, worker_ready):
     if not worker_ready:
-        pytest.skip("engine/worker.py is not available")
+        pytest.fail("engine/worker.py is missing: the plugin tests need the engine worker")
     from mtrs.mtrs_qgis_plugin.engine_env import plugin_dir
     from mtrs.mtrs_qgis_plugin.worker_client import WorkerClient
 
