@@ -22,14 +22,19 @@ SCENE = ROOT / "demo" / "joplin"
 
 
 def scores(pred: np.ndarray, truth: np.ndarray) -> dict:
-    tp = int((pred & truth).sum())
-    fp = int((pred & ~truth).sum())
-    fn = int((~pred & truth).sum())
+    """The engine's change-class metrics (the same as `mtrs eval --stage 1`), plus the covered fractions."""
+    import torch
+
+    from engine.evaluate.metrics import ChangeMeter
+
+    meter = ChangeMeter()
+    meter.update(torch.from_numpy(pred), torch.from_numpy(truth))
+    m = meter.compute()
     return {
-        "iou": tp / max(tp + fp + fn, 1),
-        "precision": tp / max(tp + fp, 1),
-        "recall": tp / max(tp + fn, 1),
-        "f1": 2 * tp / max(2 * tp + fp + fn, 1),
+        "iou": m["IoU"],
+        "precision": m["precision"],
+        "recall": m["recall"],
+        "f1": m["F1"],
         "predicted_fraction": float(pred.mean()),
         "truth_fraction": float(truth.mean()),
     }
