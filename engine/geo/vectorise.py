@@ -234,9 +234,14 @@ class Polygoniser:
         """Merge parts across block borders, then fill holes, simplify, measure and filter in map units."""
         parts = self.interior + _merge_border_parts(self.border)
         self.interior, self.border = [], []
+        return self._finalise(parts)
+
+    def _finalise(self, parts: list[Part]) -> list[ChangePolygon]:
+        """Pixel-space parts (final: nothing more will merge into them) → measured map polygons, sorted top to
+        bottom, left to right; `parts` is emptied as it goes (one geometry copy alive at a time)."""
         aff = _shapely_affine(self.transform)
         out: list[ChangePolygon] = []
-        while parts:  # consume the pixel-space parts as they are converted: one geometry copy at a time
+        while parts:
             part = parts.pop()
             geom_px = _fill_holes(part.geom, self.transform, self.measurer, self.fill_holes)
             geom = shapely.affinity.affine_transform(geom_px, aff)
@@ -258,17 +263,39 @@ class Polygoniser:
                     geom, area, perimeter, part.prob_sum / max(part.count, 1), part.prob_max, (c.x, c.y)
                 )
             )
-        out.sort(key=lambda p: (p.pixel_centroid[1], p.pixel_centroid[0]))
+        out.sort(key=_reading_order)
         return out
 
 
-class StripPolygoniser(Polygoniser):
-    """Takes full-width row strips in top-to-bottom order (as the blender flushes them) and polygonises them
-    in blocks of about `block_pixels`, so seams (and border merges) are few but memory stays bounded."""
+def _reading_order(p: ChangePolygon) -> tuple[float, float]:
+    return (p.pixel_centroid[1], p.pixel_centroid[0])
 
-    def __init__(self, *args, block_pixels: int = BLOCK * BLOCK, **kwargs):
+
+class StripPolygoniser(Polygoniser):
+    """Takes full-width row strips in top-to-bottom order (as the blender flushes them), polygonises them
+    in blocks of about `block_pixels` (few seams, bounded memory) and finishes polygons as soon as they are
+    final.
+
+    Why streaming output: the blocks span the full width, so a part can only continue through the seam below
+    its block. After each block, the parts touching the seam above it are merged with the waiting parts of the
+    block before; every polygon that does not reach the open seam below is final and goes to `emit` (or is
+    collected for `finish` when there is no `emit`). Only the parts on the one open seam wait in memory, so
+    the memory does not grow with the number of polygons (a noisy model makes hundreds of thousands).
+    """
+
+    def __init__(
+        self,
+        *args,
+        block_pixels: int | None = None,
+        emit: Callable[[list[ChangePolygon]], None] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        block_pixels = BLOCK * BLOCK if block_pixels is None else block_pixels
         self.block_rows = max(1, block_pixels // max(self.width, 1))
+        self.emit = emit
+        self._done: list[ChangePolygon] = []  # finished polygons, when there is no `emit`
+        self._open: list[Part] = []  # parts touching the lower edge of the last block (the open seam)
         self._strips: list[np.ndarray] = []
         self._top = 0  # region row of the first buffered strip
         self._rows = 0
@@ -282,16 +309,48 @@ class StripPolygoniser(Polygoniser):
         if self._rows >= self.block_rows:
             self._flush()
 
+    def add(self, window: Window, prob: np.ndarray) -> None:
+        """Polygonise one full-width block directly below the previous one; emit what became final."""
+        bottom = int(window.row_off) + int(window.height)
+        open_seam = bottom < self.height
+        final: list[Part] = []
+        waiting: list[Part] = []
+        for part in _block_parts(prob, window, self.width, self.height, self.threshold, self.min_pixels):
+            (waiting if part.on_border else final).append(part)
+        merged, self._open = _merge_border_parts(self._open + waiting), []
+        for part in merged:
+            if open_seam and part.geom.bounds[3] >= bottom:  # reaches the seam below: may continue there
+                self._open.append(part)
+            else:
+                final.append(part)
+        self._output(final)
+
+    def _output(self, parts: list[Part]) -> None:
+        polygons = self._finalise(parts)
+        if not polygons:
+            return
+        if self.emit is None:
+            self._done += polygons
+        else:
+            self.emit(polygons)
+
     def _flush(self) -> None:
         if not self._rows:
             return
         block = self._strips[0] if len(self._strips) == 1 else np.concatenate(self._strips, axis=0)
-        self.add(Window(0, self._top, self.width, self._rows), block)
-        self._strips, self._top, self._rows = [], self._top + self._rows, 0
+        self._strips, top, rows = [], self._top, self._rows
+        self._top, self._rows = top + rows, 0
+        self.add(Window(0, top, self.width, rows), block)
 
     def finish(self) -> list[ChangePolygon]:
+        """Polygonise what is buffered and finish the parts still waiting; without `emit`, return every
+        polygon of the run (in reading order), else the ones emitted last are passed to `emit` too."""
         self._flush()
-        return super().finish()
+        parts, self._open = self._open, []
+        self._output(parts)
+        done, self._done = self._done, []
+        done.sort(key=_reading_order)
+        return done
 
 
 def polygonise(

@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -108,58 +109,112 @@ def write_features(
     overwrite: bool = False,
 ) -> None:
     """Write `features` (+ style, + run record) to `path` atomically; OutputError on any failure."""
-    from osgeo import gdal, ogr, osr
+    with FeatureWriter(path, layer_name, crs_wkt, overwrite) as writer:
+        writer.write(features)
+        writer.commit(run_record)
 
-    check_output(path, overwrite)
-    driver_name = driver_for(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    tmpdir = tempfile.mkdtemp(prefix=".mtrs-tmp-", dir=folder)
-    try:
-        tmp_path = os.path.join(tmpdir, os.path.basename(path))
+
+class FeatureWriter:
+    """Streams features into a temporary file beside the output; `commit` adds the style and the run record
+    and moves everything into place; anything else (`abort`, an exception in the `with` block) removes it.
+
+    Why streaming: a noisy model can produce hundreds of thousands of polygons on a big scene; holding them
+    all until the end made the peak memory grow with the raster (docs/benchmarks/pipeline.md). The pipeline
+    writes each batch of finished polygons as soon as it is known, in one transaction per batch (one SQLite
+    commit per feature would be far slower). The file stays invisible until `commit` renames it into place.
+    """
+
+    def __init__(self, path: str, layer_name: str, crs_wkt: str, overwrite: bool = False):
+        from osgeo import gdal, ogr, osr
+
+        check_output(path, overwrite)
+        self.path, self.layer_name, self.overwrite = path, layer_name, overwrite
+        self.driver_name = driver_for(path)
+        self.folder = os.path.dirname(os.path.abspath(path))
+        self.count = 0
+        self._ds = self._layer = None
+        self._tmpdir: str | None = tempfile.mkdtemp(prefix=".mtrs-tmp-", dir=self.folder)
+        self.tmp_path = os.path.join(self._tmpdir, os.path.basename(path))
         gdal.UseExceptions()
         try:
-            drv = ogr.GetDriverByName(driver_name)
-            ds = drv.CreateDataSource(tmp_path)
+            self._ds = ogr.GetDriverByName(self.driver_name).CreateDataSource(self.tmp_path)
             srs = osr.SpatialReference()
             srs.ImportFromWkt(crs_wkt)
             srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-            layer = ds.CreateLayer(layer_name, srs, ogr.wkbMultiPolygon, options=_layer_options(driver_name))
+            self._layer = self._ds.CreateLayer(
+                layer_name, srs, ogr.wkbMultiPolygon, options=_layer_options(self.driver_name)
+            )
             types = {"int": ogr.OFTInteger64, "real": ogr.OFTReal, "str": ogr.OFTString}
             for name, kind in FIELDS:
-                layer.CreateField(ogr.FieldDefn(name, types[kind]))
-            layer.StartTransaction()
-            defn = layer.GetLayerDefn()
+                self._layer.CreateField(ogr.FieldDefn(name, types[kind]))
+            self._defn = self._layer.GetLayerDefn()
+        except Exception as exc:
+            self.abort()
+            raise OutputError(f"could not write {path}: {exc}") from None
+
+    def write(self, features: Iterable[Feature]) -> int:
+        """Append features (one transaction); returns how many were written."""
+        import shapely
+        from osgeo import ogr
+
+        if self._layer is None:
+            raise RuntimeError("writer is closed")  # programming error, not user error
+        n = 0
+        try:
+            self._layer.StartTransaction()
             for feature in features:
-                f = ogr.Feature(defn)
+                f = ogr.Feature(self._defn)
                 for name, _ in FIELDS:
                     value = feature.attrs.get(name)
                     if value is not None:
                         f.SetField(name, value)
                 geom = feature.geom
                 if geom.geom_type == "Polygon":
-                    import shapely
-
                     geom = shapely.MultiPolygon([geom])
                 f.SetGeometry(ogr.CreateGeometryFromWkb(geom.wkb))
-                layer.CreateFeature(f)
-            layer.CommitTransaction()
-            if driver_name == "GPKG":
-                _write_style(ds, layer_name)
-                _write_run_table(ds, layer_name, run_record)
-            ds.FlushCache()
-            ds = None
-        except OutputError:
-            raise
+                self._layer.CreateFeature(f)
+                n += 1
+            self._layer.CommitTransaction()
         except Exception as exc:
-            raise OutputError(f"could not write {path}: {exc}") from None
-        record_tmp = os.path.join(tmpdir, os.path.basename(run_record_path(path)))
-        with open(record_tmp, "w", encoding="utf-8") as fh:
-            json.dump(run_record, fh, indent=2, default=str)
-        produced = sorted(os.listdir(tmpdir), key=lambda n: n == os.path.basename(path))  # main file last
-        for name in produced:
-            os.replace(os.path.join(tmpdir, name), os.path.join(folder, name))
-    finally:
-        shutil.rmtree(tmpdir, ignore_errors=True)
+            raise OutputError(f"could not write {self.path}: {exc}") from None
+        self.count += n
+        return n
+
+    def commit(self, run_record: dict) -> None:
+        """Style and run record (GeoPackage), `OUT.run.json`, then the atomic move into place."""
+        if self._ds is None or self._tmpdir is None:
+            raise RuntimeError("writer is closed")  # programming error, not user error
+        try:
+            try:
+                if self.driver_name == "GPKG":
+                    _write_style(self._ds, self.layer_name)
+                    _write_run_table(self._ds, self.layer_name, run_record)
+                self._ds.FlushCache()
+                self._layer = self._ds = None  # closes the file
+            except Exception as exc:
+                raise OutputError(f"could not write {self.path}: {exc}") from None
+            check_output(self.path, self.overwrite)  # still true after the (long) analysis?
+            record_tmp = os.path.join(self._tmpdir, os.path.basename(run_record_path(self.path)))
+            with open(record_tmp, "w", encoding="utf-8") as fh:
+                json.dump(run_record, fh, indent=2, default=str)
+            names = sorted(os.listdir(self._tmpdir), key=lambda n: n == os.path.basename(self.path))
+            for name in names:  # main file last: its presence means "finished"
+                os.replace(os.path.join(self._tmpdir, name), os.path.join(self.folder, name))
+        finally:
+            self.abort()
+
+    def abort(self) -> None:
+        """Close and remove the temporary file(s); safe to call more than once."""
+        self._layer = self._ds = None
+        if self._tmpdir is not None:
+            shutil.rmtree(self._tmpdir, ignore_errors=True)
+            self._tmpdir = None
+
+    def __enter__(self) -> FeatureWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.abort()
 
 
 def _layer_options(driver_name: str) -> list[str]:

@@ -29,7 +29,7 @@ from engine.geo.measure import Measurer
 from engine.geo.normalise import Stretch, compute_stretch
 from engine.geo.tiling import TileGrid
 from engine.geo.vectorise import StripPolygoniser, location_name
-from engine.geo.writer import Feature, check_output, utc_now, write_features
+from engine.geo.writer import Feature, FeatureWriter, check_output, utc_now
 from engine.pipeline.background import OrderedWorker
 from engine.pipeline.cache import FeatureCache
 from engine.pipeline.device import cpu_threads, default_batch_size, resolve_device
@@ -82,7 +82,7 @@ def _analyse(
         request.extent_wkt,
         request.resampling,
     )
-    tmpdir = None
+    tmpdir = output = None
     try:
         out_crs = parse_crs(request.output_crs, pair.crs)
         timings["align"] = time.perf_counter() - t0
@@ -111,8 +111,51 @@ def _analyse(
         tmpdir = tempfile.mkdtemp(prefix="mtrs-")
         prob_path = os.path.join(tmpdir, "probabilities.tif")
         t = time.perf_counter()
-        batch = request.batch_size or default_batch_size(device)
+        batch = request.batch_size or _model_batch_size(model, device)
         measurer = Measurer(pair.crs)
+        run_utc = utc_now()
+        layer = _layer_name(request.output)
+        # polygons go to a temporary file beside the output as soon as they are final (memory flat in the
+        # number of polygons); it is moved into place only when the run completes, removed otherwise
+        output = FeatureWriter(request.output, layer, out_crs.to_wkt(), request.overwrite)
+        transformer = _transformer(pair.crs, out_crs)
+        totals = {"n": 0, "area": 0.0}
+
+        def emitter(label: str) -> Callable[[list], None]:
+            def emit(polygons: list) -> None:
+                # runs in the polygonising thread (and its final call after that thread is drained)
+                features = []
+                for poly in polygons:
+                    geom = poly.geom if transformer is None else _reproject(poly.geom, transformer)
+                    c = geom.centroid
+                    totals["n"] += 1
+                    area = round(poly.area_m2, 3)
+                    totals["area"] += area
+                    features.append(
+                        Feature(
+                            geom,
+                            {
+                                "id": totals["n"],
+                                "area_m2": area,
+                                "perimeter_m": round(poly.perimeter_m, 3),
+                                "prob_mean": round(poly.prob_mean, 4),
+                                "prob_max": round(poly.prob_max, 4),
+                                "centroid_x": c.x,
+                                "centroid_y": c.y,
+                                "location": location_name(*poly.pixel_centroid, pair.width, pair.height),
+                                "prompt": label,
+                                "model": str(model.model_id),
+                                "model_revision": model.revision,
+                                "earlier": pair.earlier_info.path,
+                                "later": pair.later_info.path,
+                                "run_utc": run_utc,
+                            },
+                        )
+                    )
+                output.write(features)
+
+            return emit
+
         polygonisers = [
             StripPolygoniser(
                 pair.width,
@@ -123,8 +166,9 @@ def _analyse(
                 min_area=request.min_area,
                 fill_holes=request.fill_holes,
                 simplify=request.simplify,
+                emit=emitter(label),
             )
-            for _ in heads
+            for label in labels
         ]
         with contextlib.ExitStack() as stack:
             writer = None
@@ -158,48 +202,23 @@ def _analyse(
                 model, pair, stretch, grid, heads, blender, device, batch, pair_key, cache, progress, cancel
             )
             background.drain()
-        # wall time of reading + predicting + blending; "vectorise" below overlaps with it
-        timings["inference"] = time.perf_counter() - t
+            # wall time of reading + predicting + blending; "vectorise" overlaps with it
+            timings["inference"] = time.perf_counter() - t
 
-        t = time.perf_counter()
-        run_utc = utc_now()
-        features: list[Feature] = []
-        transformer = _transformer(pair.crs, out_crs)
-        for label, polygoniser in zip(labels, polygonisers, strict=True):
-            if progress is not None:
-                progress(len(grid), len(grid), f"polygonising '{label}'")
+            t = time.perf_counter()
+            for label, polygoniser in zip(labels, polygonisers, strict=True):
+                if progress is not None:
+                    progress(len(grid), len(grid), f"polygonising '{label}'")
+                if cancel is not None and cancel():
+                    raise Cancelled("cancelled while polygonising")
+                # the parts still waiting on the last seam, in the same thread as the others
+                background.submit(polygoniser.finish)
+            background.drain()
+            timings["vectorise"] = timings.get("vectorise", 0.0) + time.perf_counter() - t
             if cancel is not None and cancel():
-                raise Cancelled("cancelled while polygonising")
-            for poly in polygoniser.finish():
-                geom = poly.geom if transformer is None else _reproject(poly.geom, transformer)
-                c = geom.centroid
-                features.append(
-                    Feature(
-                        geom,
-                        {
-                            "id": len(features) + 1,
-                            "area_m2": round(poly.area_m2, 3),
-                            "perimeter_m": round(poly.perimeter_m, 3),
-                            "prob_mean": round(poly.prob_mean, 4),
-                            "prob_max": round(poly.prob_max, 4),
-                            "centroid_x": c.x,
-                            "centroid_y": c.y,
-                            "location": location_name(*poly.pixel_centroid, pair.width, pair.height),
-                            "prompt": label,
-                            "model": str(model.model_id),
-                            "model_revision": model.revision,
-                            "earlier": pair.earlier_info.path,
-                            "later": pair.later_info.path,
-                            "run_utc": run_utc,
-                        },
-                    )
-                )
-        timings["vectorise"] = timings.get("vectorise", 0.0) + time.perf_counter() - t
-        if cancel is not None and cancel():
-            raise Cancelled("analysis cancelled")
+                raise Cancelled("analysis cancelled")
 
-        total_area = float(sum(f.attrs["area_m2"] for f in features))
-        layer = _layer_name(request.output)
+        n_polygons, total_area = totals["n"], float(totals["area"])
         record = {
             "run_utc": run_utc,
             "request": request.to_json(),
@@ -222,15 +241,19 @@ def _analyse(
             "normalisation": stretch.to_json(),
             "tiling": {"tile": tile, "overlap": request.overlap, "tiles": stats.tiles},
             "torch_threads": threads,
-            "batch_size": {"requested": batch, "final": stats.batch_size, "oom_backoffs": stats.oom_backoffs},
+            "batch_size": {
+                "requested": batch,
+                "final": stats.batch_size,
+                "oom_backoffs": stats.oom_backoffs,
+            },
             "cache_hits": stats.cache_hits,
             "output_crs": out_crs.to_string(),
-            "n_polygons": len(features),
+            "n_polygons": n_polygons,
             "total_area_m2": total_area,
             "timings_s": timings,
         }
         t = time.perf_counter()
-        write_features(request.output, layer, out_crs.to_wkt(), features, record, request.overwrite)
+        output.commit(record)
         if request.probabilities:
             _move_into_place(prob_path, request.probabilities)
         timings["write"] = time.perf_counter() - t
@@ -238,7 +261,7 @@ def _analyse(
         return AnalysisResult(
             output=os.path.abspath(request.output),
             layer=layer,
-            n_polygons=len(features),
+            n_polygons=n_polygons,
             total_area_m2=total_area,
             seconds=timings["total"],
             device=str(device),
@@ -250,8 +273,18 @@ def _analyse(
         )
     finally:
         pair.close()
+        if output is not None:
+            output.abort()  # nothing left behind unless committed (then this is a no-op)
         if tmpdir is not None:
             shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+def _model_batch_size(model: Any, device: torch.device) -> int:
+    """Tiles per model call: the model's own `preferred_batch_size` when it declares one (a cheap model, such
+    as the diagnostic null model, amortises the per-call overhead over a whole row of tiles), else the
+    device default."""
+    hint = getattr(model, "preferred_batch_size", None)
+    return int(hint) if hint else default_batch_size(device)
 
 
 def _check_probabilities(path: str, output: str, overwrite: bool) -> None:

@@ -159,3 +159,34 @@ def test_strip_polygoniser_matches_whole_array_and_tracing_modes(monkeypatch) ->
         for a, b in zip(whole, other, strict=True):
             assert a.geom.equals(b.geom)
             assert a.prob_mean == pytest.approx(b.prob_mean) and a.prob_max == pytest.approx(b.prob_max)
+
+
+def test_strip_polygoniser_emits_final_polygons_as_it_goes() -> None:
+    """Polygons that cannot grow any more are emitted block by block; only parts on the one open seam wait.
+    The result equals one pass over the whole array (objects crossing several seams included)."""
+    import engine.geo.vectorise as vec
+
+    rng = np.random.default_rng(3)
+    prob = np.zeros((400, 120), np.float32)
+    for r in range(3, 400, 13):  # 31 rows of small squares: many are cut by the 40-row block seams
+        for c in range(3, 120, 13):
+            prob[r : r + 8, c : c + 8] = rng.uniform(0.6, 1.0)
+    prob[20:380, 60:62] = 0.9  # a thin object crossing every seam, joined to the squares it touches
+    transform = from_origin(1000.0, 2000.0, 2.0, 2.0)
+    m = Measurer(CRS.from_epsg(32615))
+    batches, waiting = [], []
+    strips = vec.StripPolygoniser(120, 400, transform, m, block_pixels=120 * 40, emit=batches.append)
+    for top in range(0, 400, 20):
+        strips.add_strip(top, prob[top : top + 20])
+        waiting.append(len(strips._open))
+    emitted_before_finish = sum(len(b) for b in batches)
+    assert strips.finish() == []  # with `emit`, everything went there
+    streamed = sorted((p for b in batches for p in b), key=vec._reading_order)
+    whole = _poly_run(prob, block=4096)
+    assert len(batches) >= 9 and emitted_before_finish >= len(whole) - 10
+    assert max(waiting) <= 11  # at most the objects cut by one seam (10 squares + the line) wait
+    assert len(streamed) == len(whole)
+    for a, b in zip(whole, streamed, strict=True):
+        assert a.geom.equals(b.geom)
+        assert a.area_m2 == pytest.approx(b.area_m2) and a.prob_max == pytest.approx(b.prob_max)
+        assert a.prob_mean == pytest.approx(b.prob_mean)

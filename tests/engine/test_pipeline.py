@@ -8,6 +8,7 @@ import os
 import numpy as np
 import pytest
 import rasterio
+import shapely
 from osgeo import gdal, ogr
 from pyproj import Geod
 from rasterio.transform import from_origin
@@ -338,3 +339,44 @@ def test_cpu_threads_leave_a_core_for_the_helper_threads(monkeypatch) -> None:
             assert n == 1
     finally:
         torch.set_num_threads(old)
+
+
+def test_polygons_are_streamed_to_the_output_in_batches(tmp_path, monkeypatch) -> None:
+    """Finished polygons go to the temporary GeoPackage block by block (not all at the end), and the file
+    read back holds every polygon exactly once, with ids 1..N, its style and its run record."""
+    import engine.geo.vectorise as vec
+    from engine.geo.writer import FeatureWriter
+
+    e = np.full((3, 300, 200), 90, np.uint8)
+    l_ = e.copy()
+    squares = []
+    for r in range(5, 290, 23):  # 13 × 8 squares of 9×9 m, many cut by tile and block seams
+        for c in range(5, 190, 23):
+            l_[:, r : r + 9, c : c + 9] = 220
+            squares.append(box(ORIGIN[0] + c, ORIGIN[1] - r - 9, ORIGIN[0] + c + 9, ORIGIN[1] - r))
+    l_[:, 100:200, 95:97] = 220  # a 2-m wide line joining 5 squares across several seams
+    pair = (write_geotiff(tmp_path / "e.tif", e), write_geotiff(tmp_path / "l.tif", l_))
+    monkeypatch.setattr(vec, "BLOCK", 64)  # blocks of 64²/200 = 20 rows: many open seams
+    batches = []
+    real_write = FeatureWriter.write
+    monkeypatch.setattr(
+        FeatureWriter, "write", lambda self, feats: batches.append(len(feats)) or real_write(self, feats)
+    )
+    r = analyse(req(pair, tmp_path), model=NullModel())
+    feats, _ = read_layer(tmp_path / "o.gpkg")
+    assert len(batches) > 5 and sum(batches) == len(feats) == r.n_polygons
+    assert sorted(f["id"] for f in feats) == list(range(1, len(feats) + 1))
+    line = box(ORIGIN[0] + 95, ORIGIN[1] - 200, ORIGIN[0] + 97, ORIGIN[1] - 100)
+    joined = [s for s in squares if s.intersects(line)]
+    assert len(joined) == 5 and len(feats) == len(squares) - len(joined) + 1
+    geoms = [f["geom"] for f in feats]
+    for s in squares:
+        if s not in joined:
+            assert sum(g.equals(s) for g in geoms) == 1
+    big = max(feats, key=lambda f: f["area_m2"])
+    assert big["geom"].equals(shapely.union_all([line, *joined])) and big["area_m2"] == pytest.approx(605)
+    ds = ogr.Open(str(tmp_path / "o.gpkg"))
+    assert ds.GetLayerByName("layer_styles").GetFeatureCount() == 1
+    run = ds.GetLayerByName("mtrs_runs").GetNextFeature()
+    assert json.loads(run.GetField("record_json"))["n_polygons"] == r.n_polygons
+    assert sorted(os.listdir(tmp_path)) == ["e.tif", "l.tif", "o.gpkg", "o.run.json"]
