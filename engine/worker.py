@@ -133,10 +133,12 @@ class Worker:
     # -- commands -------------------------------------------------------------------------------------------
     def _ensure_cache(self):
         if self.cache is None:
-            from engine.pipeline.cache import FeatureCache
+            from engine.pipeline.cache import DEFAULT_BUDGET, DEFAULT_DISK_BUDGET, FeatureCache
 
-            budget = int(os.environ.get("MTRS_CACHE_BYTES", str(2 * 1024**3)))
-            self.cache = FeatureCache(budget)
+            # RAM tier, then a disk tier for what does not fit (0 turns it off); folder: MTRS_CACHE_DIR
+            budget = int(os.environ.get("MTRS_CACHE_BYTES", str(DEFAULT_BUDGET)))
+            disk = int(os.environ.get("MTRS_CACHE_DISK_BYTES", str(DEFAULT_DISK_BUDGET)))
+            self.cache = FeatureCache(budget, disk_bytes=disk)
         return self.cache
 
     def _load(self, source, revision, device_name: str, rid) -> None:

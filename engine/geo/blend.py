@@ -66,14 +66,15 @@ class StripBlender:
         self.written = 0  # region rows already flushed
 
     def add(self, window: Window, probs: np.ndarray, valid: np.ndarray | None) -> None:
-        """probs: bands×h×w in [0, 1] for `window` (region coordinates); valid: h×w bool, None = all valid."""
+        """probs: bands×h×w in [0, 1] for `window` (region coordinates); valid: h×w bool, None = all valid.
+        `probs` is used as scratch space (multiplied by the weights in place): pass an array you own."""
         r0, c0 = int(window.row_off) - self.top, int(window.col_off)
         h, w = probs.shape[-2:]
         if r0 < 0 or r0 + h > self.rows:
             raise RuntimeError("tiles must arrive in row-major order")  # programming error, not user error
         wgt = self.window[:h, :w] if valid is None else self.window[:h, :w] * valid
-        num = self.num[:, r0 : r0 + h, c0 : c0 + w]
-        num += probs * wgt
+        probs *= wgt  # in place: no temporary per tile
+        self.num[:, r0 : r0 + h, c0 : c0 + w] += probs
         self.den[r0 : r0 + h, c0 : c0 + w] += wgt
 
     def advance(self, next_top: int) -> None:
@@ -95,8 +96,13 @@ class StripBlender:
 
     def _flush(self, n: int) -> None:
         den = self.den[:n]
-        out = np.full((self.bands, n, self.grid.width), PROB_NODATA, dtype=np.float32)
-        np.divide(self.num[:, :n], den, out=out, where=(den > 0)[None])
+        out = np.empty((self.bands, n, self.grid.width), dtype=np.float32)  # fresh: the sink may keep it
+        covered = den > 0
+        if covered.all():  # the usual case: no `where=` (a masked ufunc is several times slower)
+            np.divide(self.num[:, :n], den, out=out)
+        else:
+            out.fill(PROB_NODATA)
+            np.divide(self.num[:, :n], den, out=out, where=covered[None])
         self.sink(self.top, out)
         self.written = self.top + n
 

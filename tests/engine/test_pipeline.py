@@ -380,3 +380,132 @@ def test_polygons_are_streamed_to_the_output_in_batches(tmp_path, monkeypatch) -
     run = ds.GetLayerByName("mtrs_runs").GetNextFeature()
     assert json.loads(run.GetField("record_json"))["n_polygons"] == r.n_polygons
     assert sorted(os.listdir(tmp_path)) == ["e.tif", "l.tif", "o.gpkg", "o.run.json"]
+
+
+def _disk_cache(tmp_path, ram_bytes=64 * 64 * 4, disk_bytes=10**8):
+    """A feature cache whose RAM holds about one 64² null-model tile: the rest spills to disk."""
+    return FeatureCache(ram_bytes, disk_bytes=disk_bytes, disk_dir=tmp_path / "feature-cache")
+
+
+def test_requery_after_ram_eviction_reads_features_from_disk(pair, tmp_path, monkeypatch) -> None:
+    from engine.geo.align import AlignedPair
+
+    model, cache = NullModel(), _disk_cache(tmp_path)
+    r1 = analyse(req(pair, tmp_path), model=model, cache=cache)
+    calls = model.encode_calls
+    stats = cache.stats()
+    assert stats["entries"] <= 4 and stats["disk_spills"] >= r1.tiles - 1  # most features went to disk
+    files = list(cache.disk.folder.glob("*.safetensors"))
+    assert len(files) >= r1.tiles - 1 and stats["disk_bytes"] == sum(f.stat().st_size for f in files)
+    reads = []
+    real_read = AlignedPair.read
+    monkeypatch.setattr(
+        AlignedPair, "read", lambda self, *a, **k: reads.append(a) or real_read(self, *a, **k)
+    )
+    r2 = analyse(
+        req(pair, tmp_path, prompts=["b"], output=str(tmp_path / "b.gpkg")), model=model, cache=cache
+    )
+    assert model.encode_calls == calls and reads == []  # no encoder pass, no pixel read
+    assert r2.cache_hits == r2.tiles == r1.tiles and cache.stats()["disk_hits"] >= r1.tiles - 1
+    a, b = read_layer(tmp_path / "o.gpkg")[0], read_layer(tmp_path / "b.gpkg")[0]
+    assert [f["geom"].wkt for f in a] == [f["geom"].wkt for f in b] and r2.n_polygons == 2
+    folder = cache.disk.folder
+    cache.close()
+    assert not folder.exists()
+
+
+def test_damaged_or_missing_cache_files_are_recomputed(pair, tmp_path) -> None:
+    with rasterio.open(pair[0]) as src:
+        e = src.read()
+    e[:, 250:, :40] = 0  # a nodata corner: its tiles have validity masks (spilled to files too)
+    pair = (write_geotiff(tmp_path / "e0.tif", e, nodata=0), pair[1])
+    model, cache = NullModel(), _disk_cache(tmp_path)
+    r1 = analyse(req(pair, tmp_path), model=model, cache=cache)
+    files = sorted(cache.disk.folder.glob("*.safetensors"), key=lambda f: int(f.stem))
+    masks = [k for k, e in cache.disk._index.items() if k[-1] == "valid" and e[0] is not None]
+    assert masks  # the nodata corner gives tiles with a validity mask, spilled too
+    (cache.disk.folder / cache.disk._index[masks[0]][0]).unlink()  # a missing mask: that row is read again
+    files[0].unlink()  # missing
+    with open(files[1], "r+b") as fh:  # truncated
+        fh.truncate(fh.seek(0, 2) // 2)
+    data = bytearray(files[2].read_bytes())  # one bit flipped in the tensor data: still parses
+    data[-5] ^= 0x10
+    files[2].write_bytes(bytes(data))
+    calls = model.encode_calls
+    r2 = analyse(
+        req(pair, tmp_path, prompts=["b"], output=str(tmp_path / "b.gpkg")), model=model, cache=cache
+    )
+    assert cache.stats()["disk_errors"] == 4 and model.encode_calls > calls  # recomputed, no error
+    assert r2.tiles - 3 * 8 <= r2.cache_hits < r2.tiles  # the batches (rows of 8) holding them recomputed
+    assert r2.n_polygons == r1.n_polygons and r2.total_area_m2 == pytest.approx(r1.total_area_m2)
+    a, b = read_layer(tmp_path / "o.gpkg")[0], read_layer(tmp_path / "b.gpkg")[0]
+    assert [f["geom"].wkt for f in a] == [f["geom"].wkt for f in b]
+    r3 = analyse(
+        req(pair, tmp_path, prompts=["c"], output=str(tmp_path / "c.gpkg")), model=model, cache=cache
+    )
+    assert r3.cache_hits == r3.tiles  # the recomputed tiles were cached again
+
+
+def test_disk_cache_budget_lru_and_cleanup(tmp_path) -> None:
+    """The disk tier stays within its byte budget (oldest files deleted first), removes only the session
+    folders of dead processes, and removes its own folder when closed."""
+    import subprocess
+    import sys
+
+    import torch
+
+    from engine.pipeline.null_model import NullFeatures
+
+    root = tmp_path / "feature-cache"
+    root.mkdir()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True)
+    stale = root / f"session-{int(dead.stdout)}-abc123"
+    alive = root / f"session-{os.getpid()}-other1"
+    for folder in (stale, alive):
+        folder.mkdir()
+        (folder / "0.safetensors").write_bytes(b"x")
+    (root / "notes.txt").write_text("not ours")
+    tile = 64 * 64 * 4
+    cache = FeatureCache(0, disk_bytes=int(3.5 * (tile + 200)), disk_dir=root)  # no RAM: all to disk
+    assert not stale.exists() and alive.exists() and (root / "notes.txt").exists()
+    for i in range(6):
+        cache.put(("k", i), NullFeatures(torch.full((1, 1, 64, 64), float(i))))
+    stats = cache.stats()
+    assert stats["entries"] == 0 and stats["disk_entries"] == 3 and stats["disk_bytes"] <= cache.disk.budget
+    assert [cache.has(("k", i)) for i in range(6)] == [False] * 3 + [True] * 3  # oldest evicted first
+    assert len(list(cache.disk.folder.iterdir())) == 3
+    assert cache.get(("k", 4)).diff.mean().item() == 4.0
+    cache.put(("k", 6), NullFeatures(torch.zeros(1, 1, 64, 64)))  # evicts 3 (4 was just used)
+    assert not cache.has(("k", 3)) and cache.has(("k", 4))
+    folder = cache.disk.folder
+    cache.close()
+    assert not folder.exists() and alive.exists() and (root / "notes.txt").exists()
+
+
+def test_batches_are_strided_views_equal_to_per_tile_inputs() -> None:
+    """Each batch is normalised once over its column span and handed over as overlapping strided views;
+    every tile equals its own normalisation (masks and right/bottom padding included), and the last tile of
+    a row (shifted back inside the region) starts a new batch because its spacing differs."""
+    from engine.geo.normalise import Stretch
+    from engine.pipeline.inference import InputNormaliser, _batch_inputs, _next_chunk, _SpanBuffers
+
+    rng = np.random.default_rng(2)
+    cols = [0, 48, 96, 136]  # width 200, tile 64, overlap 16: the last one is shifted back
+    assert [_next_chunk(cols, i, 8) for i in (0, 3)] == [[0, 1, 2], [3]]
+    assert _next_chunk(cols, 0, 2) == [0, 1]
+    norm = InputNormaliser(Stretch((10.0, 20.0, 30.0), (3000.0, 2000.0, 1000.0)))
+    earlier = rng.integers(0, 4000, (3, 50, 200)).astype(np.uint16)  # 50 rows < tile: bottom padding
+    later = rng.integers(0, 4000, (3, 50, 200)).astype(np.uint16)
+    valid = rng.random((50, 200)) > 0.1
+    valid[:, :48] = True  # tile 0 all valid → None
+    valids = [None if valid[:, c : c + 64].all() else valid[:, c : c + 64].copy() for c in cols]
+    spans = _SpanBuffers(64)
+    for chunk in ([0, 1, 2], [3]):
+        starts = [cols[i] for i in chunk]
+        e, l_ = _batch_inputs(norm, lambda: (earlier, later), starts, [valids[i] for i in chunk], spans)()
+        assert e.shape == (len(chunk), 3, 64, 64) and (len(chunk) == 1 or not e.is_contiguous())
+        for k, c in enumerate(starts):
+            for got, src in ((e, earlier), (l_, later)):
+                want = np.full((3, 64, 64), np.nan, np.float32)
+                norm.fill(want, src[:, :, c : c + 64], valid[:, c : c + 64])
+                assert np.array_equal(got[k].numpy(), want)

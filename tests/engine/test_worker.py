@@ -4,6 +4,7 @@ progress, cache re-use across requests, structured errors, cancel in the middle,
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -14,9 +15,10 @@ from tests.conftest import write_geotiff
 
 
 class Client:
-    def __init__(self):
+    def __init__(self, env=None):
         self.p = subprocess.Popen(
             [sys.executable, "-m", "engine.worker"],
+            env=None if env is None else {**os.environ, **env},
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -52,7 +54,9 @@ def pair(tmp_path):
 
 
 def test_worker_round_trip(pair, tmp_path) -> None:
-    c = Client()
+    # a RAM budget of ~one tile: the re-query below gets its features from the disk tier
+    cache_dir = tmp_path / "feature-cache"
+    c = Client({"MTRS_CACHE_BYTES": str(128 * 128 * 4), "MTRS_CACHE_DIR": str(cache_dir)})
     try:
         ready = c.read()
         assert ready["event"] == "ready" and ready["protocol"] == 1 and ready["pid"] == c.p.pid
@@ -84,7 +88,10 @@ def test_worker_round_trip(pair, tmp_path) -> None:
         c.send("r2", "analyse", **{**req, "prompts": ["again"], "output": str(tmp_path / "o2.gpkg")})
         assert c.until_done("r2")[-1]["result"]["cache_hits"] == result["tiles"]
         c.send("s2", "status")
-        assert c.until_done("s2")[-1]["result"]["cache"]["hits"] == result["tiles"]
+        cache = c.until_done("s2")[-1]["result"]["cache"]
+        assert cache["hits"] == result["tiles"] and cache["disk_hits"] >= result["tiles"] - 1
+        files = list(cache_dir.glob("session-*/*.safetensors"))  # masks of all-valid tiles need no file
+        assert 0 < len(files) <= cache["disk_entries"] and cache["disk_errors"] == 0, cache
         c.send(
             "e1",
             "analyse",
@@ -112,6 +119,7 @@ def test_worker_round_trip(pair, tmp_path) -> None:
         c.send("q", "shutdown")
         assert c.until_done("q")[-1]["result"] == {}
         assert c.p.wait(timeout=30) == 0
+        assert list(cache_dir.iterdir()) == []  # the worker's cache session folder is removed on exit
     finally:
         if c.p.poll() is None:
             c.p.kill()
