@@ -169,12 +169,17 @@ def bench_pipeline(
         report["generate_s"] = time.perf_counter() - t
         warm = make_pair(folder, 512)
         run_once(*warm, "null:brighter", folder, ["bright"])
-        pipe, raw_tiles, raw_rows, runs = [], [], [], []
+        pipe, raw_tiles, raw_rows, runs, cpu_pipe, cpu_raw, loads = [], [], [], [], [], [], []
         for _ in range(repeats):  # interleaved, so that load changes hit all three alike
+            c = time.process_time()
             raw_tiles.append(raw_read_seconds(pair, 256, 64))
+            cpu_raw.append(time.process_time() - c)
             raw_rows.append(raw_read_seconds(pair, 256, 64, rows=True))
+            c = time.process_time()
             runs.append(run_once(*pair, "null:brighter", folder, ["bright"])[0])
+            cpu_pipe.append(time.process_time() - c)
             pipe.append(runs[-1]["seconds"])
+            loads.append(os.getloadavg()[0])
         null = min(runs, key=lambda r: r["seconds"])
         report["null"] = {
             "size": size,
@@ -187,6 +192,11 @@ def bench_pipeline(
             "ratio_to_tile_window_reads": min(pipe) / min(raw_tiles),
             "ratio_to_row_window_reads": min(pipe) / min(raw_rows),
             "mp_per_s": size * size / 1e6 / min(pipe),
+            # CPU seconds of this process (all its threads): what the pipeline costs, whatever the load
+            "pipeline_cpu_s_all": cpu_pipe,
+            "raw_read_tile_windows_cpu_s_all": cpu_raw,
+            "cpu_ratio_to_tile_window_reads": min(cpu_pipe) / max(min(cpu_raw), 1e-9),
+            "load_average_1min_per_repeat": loads,
             "timings": null["timings"],
             "n_polygons": null["n_polygons"],
         }

@@ -85,19 +85,14 @@ class NullModel:
             raise torch.OutOfMemoryError(f"simulated out of memory for batch {b}")
         self.encode_calls += 1
         # mean_rgb(later·std + mean) − mean_rgb(earlier·std + mean) = mean_rgb((later − earlier)·std),
-        # computed in NumPy: the null model measures the PIPELINE's overhead, and tiny multi-threaded torch
-        # ops cost 10–20 ms each on a loaded CPU (thread hand-offs) against < 0.2 ms of work. Channel by
-        # channel into one output: the inputs (strided views of the pipeline's buffer) are read once.
-        e, l_ = _np(earlier), _np(later)
-        w = np.asarray(IMAGENET_STD_255, np.float32) / 3.0
-        diff = np.subtract(l_[:, 0], e[:, 0])
-        diff *= w[0]
-        tmp = np.empty_like(diff)
+        # channel by channel into one output, on the whole batch at once: the inputs (strided views of the
+        # pipeline's buffer) are read once, and torch's vectorised kernels read such views ~3× faster than
+        # NumPy's. Whole batches (a row of tiles), not tiny per-tile ops: see preferred_batch_size.
+        w = [s / 3.0 for s in IMAGENET_STD_255]
+        diff = torch.sub(later[:, 0], earlier[:, 0]).float().mul_(w[0])
         for c in (1, 2):
-            np.subtract(l_[:, c], e[:, c], out=tmp)
-            tmp *= w[c]
-            diff += tmp
-        return NullFeatures(torch.from_numpy(diff[:, None]).to(later.device))
+            diff.add_(torch.sub(later[:, c], earlier[:, c]).float(), alpha=w[c])
+        return NullFeatures(diff.unsqueeze(1))
 
     def _logits(self, feats: NullFeatures) -> torch.Tensor:
         if self.mode == "constant":
