@@ -139,6 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--stage1-epochs", type=int, default=3)
     ap.add_argument("--stage2-epochs", type=int, default=4)
     ap.add_argument("--batch-size", type=int, default=8)
+    # The bundled model was trained before pair batches and the 1e-3 stage-2 default: these two reproduce it.
+    ap.add_argument("--stage2-lr", type=float, default=5e-4)
+    ap.add_argument("--pair-batches", action="store_true", help="stage 2 pair batches (bundled model: off)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--image-size", type=int, default=128, help="model input; Joplin is cut to it natively")
     ap.add_argument("--install", action="store_true", help="copy the result into engine/bundled/")
@@ -185,6 +188,8 @@ def main(argv: list[str] | None = None) -> int:
         "cpu",
         "--batch-size",
         str(args.batch_size),
+        "--global-batch",
+        "16",  # the bundled model's recipe (the tiny stage-2 default is now 32)
         "--seed",
         str(args.seed),
         "--no-progress",
@@ -228,6 +233,9 @@ def main(argv: list[str] | None = None) -> int:
                 str(stage2),
                 "--epochs",
                 str(args.stage2_epochs),
+                "--lr",
+                str(args.stage2_lr),
+                "--pair-batches" if args.pair_batches else "--no-pair-batches",
                 *common,
             ],
             log,

@@ -72,6 +72,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p("--grad-checkpointing", action="store_true", help="gradient checkpointing in the language model")
     p("--loss-points", type=int, help="points sampled per mask by the losses (paper: 12544)")
     p("--augment", action="store_true", help="train-time flips/rotations/jitter (off in the paper)")
+    pb = parser.add_mutually_exclusive_group()
+    pb.add_argument(
+        "--pair-batches",
+        dest="pair_batches",
+        action="store_true",
+        default=None,
+        help="stage 2: keep the expressions of a pair in one micro-batch and encode the pair once "
+        "(default: on for the tiny preset, off for the paper preset)",
+    )
+    pb.add_argument("--no-pair-batches", dest="pair_batches", action="store_false")
     pg = parser.add_mutually_exclusive_group()
     pg.add_argument(
         "--progress", dest="progress", action="store_true", default=None, help="force the progress bar"
@@ -115,6 +125,7 @@ def run(args: argparse.Namespace) -> int:
         save_every=args.save_every,
         grad_checkpointing=args.grad_checkpointing,
         augment=args.augment,
+        pair_batches=args.pair_batches,
         loss_points=args.loss_points,
         progress=args.progress,
     )

@@ -12,6 +12,8 @@ from engine.data.image_io import image_size, rasterise_polygons, read_mask, read
 from engine.data.items import make_item
 from engine.errors import InputError
 
+RECENT_PAIRS = 4  # decoded image pairs kept per dataset (per DataLoader worker)
+
 # The paper's three settings: name -> (train folder, evaluation folder) under the root (reference §1.2).
 SETTINGS: dict[str, tuple[str, str]] = {
     "TV": ("train_FINAL_CLEAN", "val_FINAL_CLEAN"),
@@ -67,6 +69,7 @@ class MTRefSegDataset(Dataset):
         self.records: list[SampleRecord]
         self.report: LoadReport
         self.records, self.report = load_split(self.split_dir)
+        self._recent_pairs: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         if not self.records:
             raise InputError(
                 f"no usable samples in {self.split_dir}",
@@ -75,6 +78,10 @@ class MTRefSegDataset(Dataset):
 
     def __len__(self) -> int:
         return len(self.records)
+
+    def pair_keys(self) -> list[str]:
+        """The image pair of each sample (its `sample_id`), for batches that group a pair's expressions."""
+        return [rec.sample_id for rec in self.records]
 
     def set_epoch(self, epoch: int) -> None:
         self.epoch = int(epoch)
@@ -88,8 +95,18 @@ class MTRefSegDataset(Dataset):
         return rasterise_polygons([list(p) for p in rec.polygons or ()], h, w)
 
     def original_images(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        """The pair's two images. The last few pairs are kept decoded: consecutive samples are usually
+        expressions of the same pair (file order, pair batches), which would decode it again each. The arrays
+        are shared between samples, so callers must not modify them in place (make_item copies)."""
         rec = self.records[index]
-        return read_rgb(rec.image_a), read_rgb(rec.image_b)
+        key = (str(rec.image_a), str(rec.image_b))
+        pair = self._recent_pairs.pop(key, None)
+        if pair is None:
+            pair = (read_rgb(rec.image_a), read_rgb(rec.image_b))
+        self._recent_pairs[key] = pair  # most recent last
+        while len(self._recent_pairs) > RECENT_PAIRS:
+            self._recent_pairs.pop(next(iter(self._recent_pairs)))
+        return pair
 
     def __getitem__(self, index: int) -> dict:
         rec = self.records[index]

@@ -22,6 +22,7 @@ from torch.utils.data import DataLoader, Subset
 from engine.data.items import collate
 from engine.data.transforms import Letterbox, unletterbox_logits
 from engine.evaluate.metrics import ChangeMeter, ReferringMeter, binarise
+from engine.model.features import shared_pairs
 
 
 def _dataset_expressions(dataset) -> list[str]:
@@ -97,7 +98,11 @@ def evaluate(
             for batch in loader:
                 b = batch["image_a"].shape[0]
                 batch_idx = indices[done : done + b]
-                feats = model.encode_pair(batch["image_a"].to(device), batch["image_b"].to(device))
+                # the expressions of a pair sit next to each other: encode each pair once
+                unique, index = shared_pairs(batch["image_a"], batch["image_b"], list(batch["sample_id"]))
+                feats = model.encode_pair(
+                    batch["image_a"][unique].to(device), batch["image_b"][unique].to(device)
+                ).select(index)
                 if stage == 2:
                     prompts = [expressions[i] for i in batch_idx]
                     logits = model.segment(feats, prompts)

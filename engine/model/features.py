@@ -49,6 +49,17 @@ class PairFeatures:
             self.image_size,
         )
 
+    def select(self, index: torch.Tensor) -> PairFeatures:
+        """Rows `index` of every tensor (repeats allowed; gradients flow back to the shared rows)."""
+        pick = lambda t: t.index_select(0, index.to(t.device))  # noqa: E731
+        return PairFeatures(
+            pick(self.mask_features),
+            [pick(t) for t in self.multi_scale],
+            pick(self.fused_res5),
+            pick(self.visual_tokens),
+            self.image_size,
+        )
+
     def split(self) -> list[PairFeatures]:
         """One PairFeatures per batch item (views, batch dimension kept at 1)."""
         return [
@@ -76,3 +87,32 @@ class PairFeatures:
             torch.cat([it.visual_tokens for it in items]),
             items[0].image_size,
         )
+
+
+def shared_pairs(
+    image_a: torch.Tensor, image_b: torch.Tensor, pair_keys: list[str]
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """(rows to encode, for every sample the position of its pair among those rows).
+
+    Samples are one pair when their keys match AND their pixels are identical (an augmented copy of a pair is
+    a different input). Training and evaluation use it to run the vision part once per pair, then
+    `PairFeatures.select(index)` gives every expression its pair's features."""
+    first: dict[str, list[int]] = {}
+    unique: list[int] = []
+    index: list[int] = []
+    for i, key in enumerate(pair_keys):
+        match = next(
+            (
+                slot
+                for slot in first.get(key, [])
+                if torch.equal(image_a[i], image_a[unique[slot]])
+                and torch.equal(image_b[i], image_b[unique[slot]])
+            ),
+            None,
+        )
+        if match is None:
+            match = len(unique)
+            unique.append(i)
+            first.setdefault(key, []).append(match)
+        index.append(match)
+    return torch.tensor(unique, dtype=torch.long), torch.tensor(index, dtype=torch.long)

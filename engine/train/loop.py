@@ -32,7 +32,7 @@ from engine.train.distributed import (
     mean_across_ranks,
     shutdown,
 )
-from engine.train.sampler import BatchPlan, StepBatchSampler, epoch_permutation
+from engine.train.sampler import BatchPlan, StepBatchSampler, epoch_permutation, grouped_permutation
 from engine.train.schedule import build_optimizer, build_scheduler
 from engine.train.selection import evaluate_for_selection
 from engine.train.steps import StageForward, micro_batch_seed, stage_loss
@@ -125,7 +125,9 @@ class _Trainer:
             raise InputError(f"--resume: no checkpoint in {self.out / 'last'}", hint="start without --resume")
         self.state = ckpt.load_trainer_state(found)
         self.resume_dir = found
-        saved = TrainConfig(**json.loads(self.state["config_json"]))
+        saved_fields = json.loads(self.state["config_json"])
+        saved_fields.setdefault("pair_batches", False)  # checkpoints from before pair batches
+        saved = TrainConfig(**saved_fields)
         clashes = [
             f"--{k.replace('_', '-')} {getattr(cli, k)!r} (checkpoint: {getattr(saved, k)!r})"
             for k in saved.to_dict()
@@ -167,7 +169,7 @@ class _Trainer:
         self.epoch, self.step_in_epoch = state["epoch"], state["step_in_epoch"]
         self.global_step = state["global_step"]
         self.best = state.get("best")
-        perm = epoch_permutation(len(self.dataset), self.cfg.seed, self.epoch)
+        perm = self._permutation()
         if not torch.equal(perm, state["permutation"]):
             raise InputError("--resume: the sample order does not match the checkpoint (different data?)")
         ckpt.restore_rng(state["rng"][self.ctx.rank])
@@ -256,8 +258,14 @@ class _Trainer:
         barrier(ctx)
         return result
 
+    def _permutation(self) -> torch.Tensor:
+        """This epoch's sample order: pair-grouped for `pair_batches`, else a plain shuffle."""
+        if self.cfg.pair_batches:
+            return grouped_permutation(self.dataset.pair_keys(), self.cfg.seed, self.epoch)
+        return epoch_permutation(len(self.dataset), self.cfg.seed, self.epoch)
+
     def _loader(self) -> DataLoader:
-        perm = epoch_permutation(len(self.dataset), self.cfg.seed, self.epoch)
+        perm = self._permutation()
         sampler = StepBatchSampler(perm, self.plan, self.ctx.rank, start_step=self.step_in_epoch)
         # its own generator: building the iterator must not advance the global RNG (exact resume)
         gen = torch.Generator().manual_seed(self.cfg.seed * 1_000_003 + self.epoch)
@@ -287,6 +295,7 @@ class _Trainer:
                         batch["image_a"].to(self.ctx.device, non_blocking=True),
                         batch["image_b"].to(self.ctx.device, non_blocking=True),
                         batch["expression"] if self.cfg.stage == 2 else None,
+                        batch["sample_id"] if self.cfg.pair_batches else None,
                     )
                     batch["mask"] = batch["mask"].to(self.ctx.device, non_blocking=True)
                     loss, parts = stage_loss(self.cfg.stage, outputs, batch, self.cfg.loss_points)
@@ -362,7 +371,7 @@ class _Trainer:
                 "total_steps": self.total_steps,
                 "n_samples": len(self.dataset),
                 "world_size": self.ctx.world_size,
-                "permutation": epoch_permutation(len(self.dataset), self.cfg.seed, self.epoch),
+                "permutation": self._permutation(),
                 "best": self.best,
                 "lora": lora_state_dict(self.model) if self.cfg.lora_rank else None,
             }

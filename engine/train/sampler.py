@@ -69,6 +69,22 @@ def epoch_permutation(n_samples: int, seed: int, epoch: int) -> torch.Tensor:
     return torch.randperm(n_samples, generator=g)
 
 
+def grouped_permutation(groups: list[str], seed: int, epoch: int) -> torch.Tensor:
+    """Like `epoch_permutation`, but the samples of one group (the expressions of one image pair) stay
+    next to each other: the groups are shuffled, each group's samples keep their file order.
+
+    Contiguous step slices then put the expressions of a pair into the same micro-batch, where the model
+    encodes the pair once (engine.train.steps) and the language query is the only thing that tells the
+    samples apart. Depends only on (groups, seed, epoch), so exact resume and DDP equivalence still hold.
+    """
+    members: dict[str, list[int]] = {}
+    for index, key in enumerate(groups):
+        members.setdefault(key, []).append(index)
+    keys = list(members)
+    order = epoch_permutation(len(keys), seed, epoch).tolist()
+    return torch.tensor([i for k in order for i in members[keys[k]]], dtype=torch.long)
+
+
 class StepBatchSampler(Sampler[list[int]]):
     """Yields this rank's micro-batches (index lists) for optimiser steps `start_step` .. end of epoch."""
 

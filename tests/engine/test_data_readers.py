@@ -178,3 +178,23 @@ def test_bundled_real_samples_load() -> None:
     assert item["image_a"].shape == (3, 256, 256) and item["orig_size"] == (256, 256)
     empty = sum(not held.original_mask(i).any() for i in range(len(held)))
     assert 0 < empty < len(held)
+
+
+def test_expressions_of_a_pair_decode_its_images_once(tmp_path: Path, monkeypatch) -> None:
+    from engine.data import mtrefseg
+    from engine.data.synth import write_dataset
+
+    write_dataset(tmp_path / "s", pairs=6, seed=5, size=64)
+    reads: list[str] = []
+    real_read = mtrefseg.read_rgb
+    monkeypatch.setattr(mtrefseg, "read_rgb", lambda p: reads.append(str(p)) or real_read(p))
+    ds = MTRefSegDataset(tmp_path / "s", 64)
+    pairs = ds.pair_keys()
+    assert len(pairs) > len(set(pairs))  # several expressions per pair
+    fresh = MTRefSegDataset(tmp_path / "s", 64)
+    items = [ds[i] for i in range(len(ds))]  # file order: a pair's expressions are consecutive
+    assert len(reads) == 2 * len(set(pairs))
+    for i, item in enumerate(items):  # the cached arrays give the same samples as fresh reads
+        again = fresh[i]
+        assert torch.equal(item["image_a"], again["image_a"]) and torch.equal(item["mask"], again["mask"])
+    assert len(ds._recent_pairs) <= mtrefseg.RECENT_PAIRS

@@ -14,6 +14,7 @@ from engine.cli import main as mtrs
 from engine.data import MTRefSegDataset
 from engine.data.transforms import letterbox_mask
 from engine.evaluate.runner import evaluate, shuffled_expressions
+from engine.model.features import PairFeatures
 
 
 class OracleModel(torch.nn.Module):
@@ -23,17 +24,19 @@ class OracleModel(torch.nn.Module):
         super().__init__()
         self.answers, self.union = answers, union
         self.dummy = torch.nn.Parameter(torch.zeros(1))
+        self.pairs_encoded = 0
 
-    def encode_pair(self, earlier: torch.Tensor, later: torch.Tensor) -> torch.Tensor:
+    def encode_pair(self, earlier: torch.Tensor, later: torch.Tensor) -> PairFeatures:
         assert earlier.shape == later.shape and earlier.shape[1] == 3
-        return earlier
+        self.pairs_encoded += earlier.shape[0]
+        return PairFeatures(earlier, [earlier], earlier, earlier, tuple(earlier.shape[-2:]))
 
-    def segment(self, feats: torch.Tensor, prompts: list[str]) -> torch.Tensor:
-        assert len(prompts) == feats.shape[0]
+    def segment(self, feats: PairFeatures, prompts: list[str]) -> torch.Tensor:
+        assert len(prompts) == feats.batch_size
         return torch.stack([self.answers[p] * 20 - 10 for p in prompts])
 
-    def segment_all_changes(self, feats: torch.Tensor) -> torch.Tensor:
-        return (self.union * 20 - 10).expand(feats.shape[0], 1, *self.union.shape[-2:])
+    def segment_all_changes(self, feats: PairFeatures) -> torch.Tensor:
+        return (self.union * 20 - 10).expand(feats.batch_size, 1, *self.union.shape[-2:])
 
 
 @pytest.fixture
@@ -71,7 +74,9 @@ def _oracle(ds: MTRefSegDataset) -> OracleModel:
 
 def test_perfect_model_scores_one_in_both_frames(split: Path) -> None:
     ds = MTRefSegDataset(split, 64)
-    res = evaluate(_oracle(ds), ds, batch_size=4, keep_examples=2)
+    oracle = _oracle(ds)
+    res = evaluate(oracle, ds, batch_size=4, keep_examples=2)
+    assert oracle.pairs_encoded == 3  # batches [p0 p0 p1 p1] [p2 p2]: each pair encoded once, not 6 times
     assert res["letterboxed"]["mIoU"] == pytest.approx(1.0, abs=1e-5)
     assert res["letterboxed"]["empty_both"] == 3 and res["letterboxed"]["fp_on_empty_gt"] == 0
     assert res["original"]["mIoU"] > 0.9  # the round trip through the letterbox is close, not exact

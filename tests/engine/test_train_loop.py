@@ -3,6 +3,7 @@ exact resume, 2-process gloo DDP = one process, LoRA, freezing, best-checkpoint 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -104,6 +105,8 @@ def test_lora_stage2_resumes_exactly_and_saves_a_plain_model(synth, stage1_run, 
     assert mtrs([*base, "--out", str(cut), "--resume", "--max-steps", "2"]) == 0
     assert _losses(cut) == _losses(full)
     assert {"loss_lm", "loss_bce", "loss_dice"} <= set(read_log(full / "train_log.csv")[0])
+    # the tiny preset's stage 2 groups a pair's expressions (and resumes exactly with them)
+    assert json.loads((full / "train_config.json").read_text())["pair_batches"] is True
 
     from engine.model import load_model
 

@@ -10,8 +10,15 @@ import pytest
 import torch
 
 from engine.errors import InputError
+from engine.model.features import shared_pairs
 from engine.train import checkpoint as ckpt
-from engine.train.sampler import BatchPlan, StepBatchSampler, epoch_permutation, eval_shard
+from engine.train.sampler import (
+    BatchPlan,
+    StepBatchSampler,
+    epoch_permutation,
+    eval_shard,
+    grouped_permutation,
+)
 from engine.train.schedule import build_optimizer, build_scheduler, warmup_cosine_factor
 from engine.train.train_log import StepLog, plot_curves, read_log
 
@@ -36,6 +43,34 @@ def test_permutation_depends_on_seed_and_epoch_only():
     assert torch.equal(epoch_permutation(50, 1, 2), epoch_permutation(50, 1, 2))
     assert not torch.equal(epoch_permutation(50, 1, 2), epoch_permutation(50, 1, 3))
     assert not torch.equal(epoch_permutation(50, 1, 2), epoch_permutation(50, 2, 2))
+
+
+def test_grouped_permutation_keeps_each_pair_together_and_shuffles_pairs():
+    groups = [f"p{i // 3}" for i in range(30)] + ["p10", "p11"]  # ten pairs of 3, two singletons
+    perm = grouped_permutation(groups, seed=4, epoch=0).tolist()
+    assert sorted(perm) == list(range(32))
+    runs = [groups[i] for i in perm]
+    # each pair forms one contiguous run, in file order
+    seen = [k for k, _ in itertools.groupby(runs)]
+    assert len(seen) == len(set(seen)) == 12
+    for key in set(groups):
+        idx = [i for i in perm if groups[i] == key]
+        assert idx == sorted(idx)
+    assert perm != sorted(perm)  # pairs are shuffled
+    assert torch.equal(grouped_permutation(groups, 4, 0), grouped_permutation(groups, 4, 0))
+    assert not torch.equal(grouped_permutation(groups, 4, 0), grouped_permutation(groups, 4, 1))
+
+
+def test_shared_pairs_merges_only_identical_images_of_the_same_pair():
+    a = torch.rand(5, 3, 4, 4)
+    b = torch.rand(5, 3, 4, 4)
+    a[1], b[1] = a[0], b[0]  # same pair, same pixels: shared
+    a[3], b[3] = a[2], b[2]
+    a[3, 0, 0, 0] += 1  # same pair key but augmented differently: not shared
+    a[4], b[4] = a[0], b[0]  # identical pixels but another pair key: not shared
+    unique, index = shared_pairs(a, b, ["x", "x", "y", "y", "z"])
+    assert unique.tolist() == [0, 2, 3, 4]
+    assert index.tolist() == [0, 0, 1, 2, 3]
 
 
 def test_batch_plan_resolution_and_errors():
