@@ -65,8 +65,10 @@ class NullModel:
         self.max_prompt_tokens = max_prompt_tokens
         self.model_id = f"null-{mode}"
         # tiles per call when the request sets no batch size: the null model's cost per tile is a few
-        # element-wise passes, so the per-call overhead is amortised over a whole row of tiles
-        self.preferred_batch_size = 64
+        # element-wise passes, so the per-call overhead is amortised over many tiles; 16, not a whole row
+        # of 64: the batch's normalised span grows with it (4096² → 16384² peak RSS growth 1.19× at 16,
+        # 1.26× at 64; 1.40× vs 1.60× of the raw-read time; docs/benchmarks/pipeline.md)
+        self.preferred_batch_size = 16
         self.revision = None
         self.encode_calls = 0
         self.segment_calls = 0
