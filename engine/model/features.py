@@ -30,48 +30,31 @@ class PairFeatures:
     def nbytes(self) -> int:
         return sum(t.numel() * t.element_size() for t in self._tensors())
 
-    def to(self, device: torch.device | str, dtype: torch.dtype | None = None) -> PairFeatures:
-        move = lambda t: t.to(device=device, dtype=dtype) if dtype is not None else t.to(device)  # noqa: E731
+    def _map(self, fn) -> PairFeatures:
+        """The same features with `fn` applied to every tensor (the one place that knows the fields)."""
         return PairFeatures(
-            move(self.mask_features),
-            [move(t) for t in self.multi_scale],
-            move(self.fused_res5),
-            move(self.visual_tokens),
+            fn(self.mask_features),
+            [fn(t) for t in self.multi_scale],
+            fn(self.fused_res5),
+            fn(self.visual_tokens),
             self.image_size,
         )
 
+    def to(self, device: torch.device | str, dtype: torch.dtype | None = None) -> PairFeatures:
+        if dtype is None:
+            return self._map(lambda t: t.to(device))
+        return self._map(lambda t: t.to(device=device, dtype=dtype))
+
     def detach(self) -> PairFeatures:
-        return PairFeatures(
-            self.mask_features.detach(),
-            [t.detach() for t in self.multi_scale],
-            self.fused_res5.detach(),
-            self.visual_tokens.detach(),
-            self.image_size,
-        )
+        return self._map(torch.Tensor.detach)
 
     def select(self, index: torch.Tensor) -> PairFeatures:
         """Rows `index` of every tensor (repeats allowed; gradients flow back to the shared rows)."""
-        pick = lambda t: t.index_select(0, index.to(t.device))  # noqa: E731
-        return PairFeatures(
-            pick(self.mask_features),
-            [pick(t) for t in self.multi_scale],
-            pick(self.fused_res5),
-            pick(self.visual_tokens),
-            self.image_size,
-        )
+        return self._map(lambda t: t.index_select(0, index.to(t.device)))
 
     def split(self) -> list[PairFeatures]:
         """One PairFeatures per batch item (views, batch dimension kept at 1)."""
-        return [
-            PairFeatures(
-                self.mask_features[i : i + 1],
-                [t[i : i + 1] for t in self.multi_scale],
-                self.fused_res5[i : i + 1],
-                self.visual_tokens[i : i + 1],
-                self.image_size,
-            )
-            for i in range(self.batch_size)
-        ]
+        return [self._map(lambda t, i=i: t[i : i + 1]) for i in range(self.batch_size)]
 
     @staticmethod
     def stack(items: list[PairFeatures]) -> PairFeatures:
