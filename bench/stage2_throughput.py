@@ -21,10 +21,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--batch-sizes", default="16,32")
     p.add_argument("--steps", type=int, default=12, help="timed optimiser steps per setting")
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--bf16", action="store_true", help="bf16 autocast, as training uses on bf16-capable CPUs")
     return p.parse_args(argv)
 
 
-def measure(model, dataset, batch: int, steps: int, pair_batches: bool) -> float:
+def measure(model, dataset, batch: int, steps: int, pair_batches: bool, bf16: bool) -> float:
+    import torch
+
     from engine.data import collate
     from engine.train.losses import stage2_loss
     from engine.train.sampler import epoch_permutation, grouped_permutation
@@ -38,14 +41,16 @@ def measure(model, dataset, batch: int, steps: int, pair_batches: bool) -> float
     ).tolist()
     forward = StageForward(model, 2)
     optimizer = build_optimizer(model.parameters(), 1e-4)
-    warmup, seconds = 2, 0.0
+    warmup, seconds = max(2, steps // 2), 0.0
     for step in range(warmup + steps):
         idx = [order[(step * batch + i) % len(order)] for i in range(batch)]
         t0 = time.perf_counter()
         items = collate([dataset[i] for i in idx])
         keys = items["sample_id"] if pair_batches else None
-        out = forward(items["image_a"], items["image_b"], items["expression"], keys)
-        stage2_loss(out, items["mask"], num_points=1024)["total"].backward()
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            out = forward(items["image_a"], items["image_b"], items["expression"], keys)
+            loss = stage2_loss(out, items["mask"], num_points=1024)["total"]
+        loss.backward()
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
         if step >= warmup:
@@ -77,8 +82,8 @@ def main(argv: list[str] | None = None) -> int:
             p.requires_grad_(True)
         dataset = MTRefSegDataset(data, model.config.image_size)
         for batch in (int(b) for b in args.batch_sizes.split(",")):
-            for pair_batches in (False, True):
-                rate = measure(model, dataset, batch, args.steps, pair_batches)
+            for pair_batches in (True,) if args.bf16 else (False, True):
+                rate = measure(model, dataset, batch, args.steps, pair_batches, args.bf16)
                 mode = "on " if pair_batches else "off"
                 print(f"batch {batch:3d}  pair batches {mode}  {rate:6.1f} samples/s")
     return 0

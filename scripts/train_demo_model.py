@@ -22,10 +22,18 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from engine.model.config import DEFAULT_ANSWER_TEMPLATE, DEFAULT_PROMPT_TEMPLATE
+
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "datasets" / "real-samples"
 BUNDLED = ROOT / "engine" / "bundled" / "mtrefseg-r1-tiny-demo"
 MTRS = [sys.executable, "-m", "engine.cli"]
+# The bundled model's configuration where the tiny preset has changed since (reference prompt, drop-path 0.1).
+BUNDLED_MODEL_SETTINGS = [
+    "--model-set=prompt_template=" + DEFAULT_PROMPT_TEMPLATE,
+    "--model-set=answer_template=" + DEFAULT_ANSWER_TEMPLATE,
+    "--model-set=swin_drop_path=0.1",
+]
 
 
 def run(cmd: list[str], log: Path) -> None:
@@ -192,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         "16",  # the bundled model's recipe (the tiny stage-2 default is now 32)
         "--seed",
         str(args.seed),
+        "--no-bf16",  # the bundled model was trained in fp32 (tiny stage 1 now defaults to bf16 where fast)
         "--no-progress",
     ]
     stage1, stage2 = work / "stage1", work / "stage2"
@@ -204,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
                 "1",
                 "--preset",
                 "mtrefseg-r1-tiny",
+                *BUNDLED_MODEL_SETTINGS,
                 "--image-size",
                 str(args.image_size),
                 "--data",

@@ -6,11 +6,24 @@ distributed data parallel training; the same flags apply, and `--global-batch` s
 from __future__ import annotations
 
 import argparse
+import json
 import os
 
 
 def _groups(text: str) -> list[str]:
     return [g.strip() for g in text.split(",") if g.strip()]
+
+
+def _model_setting(text: str) -> tuple[str, object]:
+    """FIELD=VALUE with VALUE read as JSON where it parses (numbers, lists, true/false), else as a string."""
+    name, sep, raw = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"expected FIELD=VALUE, got {text!r}")
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        value = raw
+    return name.strip(), value
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -26,6 +39,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
     src = parser.add_mutually_exclusive_group()
     src.add_argument("--preset", help="start from a fresh model of this preset (e.g. mtrefseg-r1-tiny)")
     src.add_argument("--init", help="start from this checkpoint folder (stage 2: the stage-1 output's last/)")
+    p(
+        "--model-set",
+        dest="model_overrides",
+        type=_model_setting,
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="fresh model: change one field of the preset's model configuration (repeatable; VALUE is JSON "
+        "or a plain string), e.g. --model-set fusion=abs_diff for the fusion ablation",
+    )
     p("--swin-weights", help="fresh model: Swin base weights (timm hub id or local .safetensors)")
     p("--phi", help="fresh model: Phi base checkpoint (hub id, e.g. microsoft/phi-1_5, or local folder)")
     p(
@@ -99,6 +122,7 @@ def run(args: argparse.Namespace) -> int:
         out=args.out,
         preset=args.preset,
         init=args.init,
+        model_overrides=dict(args.model_overrides),
         swin_weights=args.swin_weights,
         phi=args.phi,
         data_format=args.data_format,

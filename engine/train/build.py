@@ -35,7 +35,7 @@ def build_training_model(
         size = config.image_size or stage_defaults(config.preset, config.stage).image_size
         overrides = {"image_size": size} if size else {}
         model = build_model(
-            ModelConfig.from_preset(config.preset, **overrides),
+            ModelConfig.from_preset(config.preset, **{**overrides, **config.model_overrides}),
             swin_weights=config.swin_weights,
             phi=config.phi,
         )

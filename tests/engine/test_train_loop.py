@@ -3,6 +3,7 @@ exact resume, 2-process gloo DDP = one process, LoRA, freezing, best-checkpoint 
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -18,8 +19,10 @@ from safetensors.torch import load_file
 from engine.cli import main as mtrs
 from engine.train.train_log import read_log
 
-# 8 pairs, global batch 4 = micro-batch 2 × accumulation 2 -> 2 optimiser steps (one epoch)
+# 8 pairs, global batch 4 = micro-batch 2 × accumulation 2 -> 2 optimiser steps (one epoch). fp32 throughout:
+# the tolerance of the DDP comparison is fp32's (tiny stage 1 would use bf16 on a CPU that has it).
 COMMON = ["--preset", "mtrefseg-r1-tiny", "--image-size", "64", "--batch-size", "2", "--global-batch", "4"]
+COMMON += ["--no-bf16"]
 STAGE1 = ["train", "--stage", "1", *COMMON, "--epochs", "1", "--no-progress"]
 
 
@@ -132,6 +135,17 @@ def test_full_stage2_with_freezing_and_gradient_checkpointing(synth, stage1_run,
     assert {"language_model", "mask_decoder", "description_projector"} <= moved
 
 
+def test_model_set_changes_the_fresh_model_and_is_recorded(synth, tmp_path):
+    out = tmp_path / "ablation"
+    args = [*STAGE1, "--data", str(synth), "--out", str(out), "--max-steps", "1"]
+    assert mtrs([*args, "--model-set", "fusion=abs_diff", "--model-set", "decoder_layers=2"]) == 0
+    saved = json.loads((out / "last" / "config.json").read_text())["config"]
+    assert saved["fusion"] == "abs_diff" and saved["decoder_layers"] == 2
+    from engine.model import load_model
+
+    assert load_model(str(out / "last")).config.fusion == "abs_diff"
+
+
 def test_select_on_keeps_the_best_epoch(synth, tmp_path):
     out = tmp_path / "sel"
     args = [*STAGE1, "--data", str(synth), "--out", str(out), "--select-on", str(synth), "--max-steps", "2"]
@@ -150,6 +164,7 @@ def test_select_on_keeps_the_best_epoch(synth, tmp_path):
         (["--freeze", "not_a_group"], "unknown parameter group"),
         (["--lora-rank", "4"], "stage 2 only"),
         (["--global-batch", "5"], "not a multiple"),
+        (["--model-set", "no_such_field=1"], "no model configuration field named no_such_field"),
     ],
 )
 def test_user_errors_are_reported_without_traceback(synth, tmp_path, capsys, extra, message):
@@ -160,6 +175,18 @@ def test_user_errors_are_reported_without_traceback(synth, tmp_path, capsys, ext
         args += extra
     assert mtrs(args) == 2
     assert message in capsys.readouterr().err
+
+
+def test_model_set_without_a_value_is_a_usage_error(synth, tmp_path, capsys):
+    from engine.commands.train import _model_setting
+
+    assert _model_setting("decoder_layers=6") == ("decoder_layers", 6)
+    template = "<image> and <image>: <refer>"
+    assert _model_setting(f"prompt_template={template}") == ("prompt_template", template)
+    args = [*STAGE1, "--data", str(synth), "--out", str(tmp_path / "x"), "--model-set", "fusion"]
+    with pytest.raises((SystemExit, argparse.ArgumentError)) as failure:
+        mtrs(args)
+    assert "expected FIELD=VALUE" in str(failure.value) + capsys.readouterr().err
 
 
 def test_cleanup_leaves_no_temporary_checkpoint_folders(stage1_run):

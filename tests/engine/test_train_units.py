@@ -12,6 +12,7 @@ import torch
 from engine.errors import InputError
 from engine.model.features import shared_pairs
 from engine.train import checkpoint as ckpt
+from engine.train import config as train_config
 from engine.train.sampler import (
     BatchPlan,
     StepBatchSampler,
@@ -174,3 +175,26 @@ def test_step_log_drops_rows_after_the_checkpoint_on_resume(tmp_path):
     assert float(rows[-1]["loss"]) == 0.123456789012345  # full float precision kept
     png = plot_curves(path, tmp_path / "curve.png")
     assert png is not None and png.stat().st_size > 1000
+
+
+@pytest.mark.parametrize("fast_bf16", [True, False])
+def test_bf16_default_follows_device_preset_and_cpu(monkeypatch, fast_bf16):
+    """bf16 autocast by default on a GPU, and on a CPU only for the tiny stage-1 recipe on a CPU that computes
+    bf16 natively; an explicit --bf16/--no-bf16 always wins."""
+    monkeypatch.setattr(train_config, "cpu_computes_bf16", lambda: fast_bf16)
+
+    def bf16(preset: str, stage: int, on_gpu: bool, flag: bool | None = None) -> bool:
+        cfg = train_config.TrainConfig(stage=stage, data="d", out="o", preset=preset, bf16=flag)
+        return cfg.resolve(preset, on_gpu=on_gpu, model_image_size=128).bf16
+
+    assert bf16("mtrefseg-r1", 1, on_gpu=True) and bf16("mtrefseg-r1-tiny", 2, on_gpu=True)
+    assert not bf16("mtrefseg-r1", 1, on_gpu=False) and not bf16("mtrefseg-r1-tiny", 2, on_gpu=False)
+    assert bf16("mtrefseg-r1-tiny", 1, on_gpu=False) == fast_bf16
+    assert not bf16("mtrefseg-r1-tiny", 1, on_gpu=False, flag=False)
+    assert bf16("mtrefseg-r1", 2, on_gpu=False, flag=True)
+
+
+def test_model_settings_apply_to_fresh_models_only():
+    cfg = train_config.TrainConfig(stage=2, data="d", out="o", init="ckpt", model_overrides={"fusion": "avg"})
+    with pytest.raises(InputError, match="fresh model only"):
+        cfg.validate()
