@@ -81,7 +81,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p("--device", choices=("auto", "cpu", "cuda"), default="auto")
     bf = parser.add_mutually_exclusive_group()
     bf.add_argument(
-        "--bf16", dest="bf16", action="store_true", default=None, help="bf16 autocast (default on GPU)"
+        "--bf16",
+        dest="bf16",
+        action="store_true",
+        default=None,
+        help="bf16 autocast (default: on GPU; tiny stage 1 also on CPUs with native bf16)",
     )
     bf.add_argument("--no-bf16", dest="bf16", action="store_false")
     p("--num-workers", type=int, default=0, help="DataLoader worker processes")

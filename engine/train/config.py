@@ -66,8 +66,8 @@ DEFAULTS: dict[tuple[str, int], StageDefaults] = {
 
 
 def cpu_computes_bf16() -> bool:
-    """True on CPUs with bf16 instructions (AVX512-BF16 or AMX), where bf16 autocast speeds a tiny-preset step
-    up by ≈ 25 %; elsewhere it is emulated and slower than fp32."""
+    """True on CPUs with bf16 instructions (AVX512-BF16 or AMX), where bf16 autocast runs tiny-preset stage 1
+    1.2x faster (375 steps: 373 -> 303 s); elsewhere bf16 is emulated and slower than fp32."""
     import torch
 
     probes = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
