@@ -132,7 +132,7 @@ class _Trainer:
             f"--{k.replace('_', '-')} {getattr(cli, k)!r} (checkpoint: {getattr(saved, k)!r})"
             for k in saved.to_dict()
             if k not in RUNTIME_FIELDS
-            and getattr(cli, k) not in (None, [], getattr(saved, k))
+            and getattr(cli, k) not in (None, [], {}, getattr(saved, k))
             and k not in ("data", "out", "preset", "init", "stage", "data_format", "select_on")
         ]
         if clashes:

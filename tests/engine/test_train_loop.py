@@ -144,6 +144,10 @@ def test_model_set_changes_the_fresh_model_and_is_recorded(synth, tmp_path):
     from engine.model import load_model
 
     assert load_model(str(out / "last")).config.fusion == "abs_diff"
+    # resuming needs no --model-set again: the checkpoint has the model, the trainer state the settings
+    assert mtrs([*STAGE1, "--data", str(synth), "--out", str(out), "--resume"]) == 0
+    assert len(read_log(out / "train_log.csv")) == 2
+    assert load_model(str(out / "last")).config.decoder_layers == 2
 
 
 def test_select_on_keeps_the_best_epoch(synth, tmp_path):
