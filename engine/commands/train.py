@@ -79,15 +79,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p("--resume", action="store_true", help="continue exactly from OUT/last")
     p("--seed", type=int, default=0)
     p("--device", choices=("auto", "cpu", "cuda"), default="auto")
-    bf = parser.add_mutually_exclusive_group()
-    bf.add_argument(
+    p(
         "--bf16",
-        dest="bf16",
-        action="store_true",
+        action=argparse.BooleanOptionalAction,
         default=None,
         help="bf16 autocast (default: on GPU; tiny stage 1 also on CPUs with native bf16)",
     )
-    bf.add_argument("--no-bf16", dest="bf16", action="store_false")
     p("--num-workers", type=int, default=0, help="DataLoader worker processes")
     p(
         "--max-steps",
@@ -99,21 +96,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p("--grad-checkpointing", action="store_true", help="gradient checkpointing in the language model")
     p("--loss-points", type=int, help="points sampled per mask by the losses (paper: 12544)")
     p("--augment", action="store_true", help="train-time flips/rotations/jitter (off in the paper)")
-    pb = parser.add_mutually_exclusive_group()
-    pb.add_argument(
+    p(
         "--pair-batches",
-        dest="pair_batches",
-        action="store_true",
+        action=argparse.BooleanOptionalAction,
         default=None,
         help="stage 2: keep the expressions of a pair in one micro-batch and encode the pair once "
         "(default: on for the tiny preset, off for the paper preset)",
     )
-    pb.add_argument("--no-pair-batches", dest="pair_batches", action="store_false")
-    pg = parser.add_mutually_exclusive_group()
-    pg.add_argument(
-        "--progress", dest="progress", action="store_true", default=None, help="force the progress bar"
+    p(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar (default: only when stderr is a terminal)",
     )
-    pg.add_argument("--no-progress", dest="progress", action="store_false")
 
 
 def run(args: argparse.Namespace) -> int:
