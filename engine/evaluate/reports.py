@@ -31,6 +31,9 @@ def markdown_table(result: dict, title: str = "") -> str:
             f"false negatives on non-empty GT {m['fn_on_nonempty_gt']}"
             + (" (expressions shuffled across samples)" if result.get("shuffled_expressions") else ""),
         ]
+        if "outcomes" in m:
+            counts = ", ".join(f"{name.replace('_', ' ')} {n}" for name, n in m["outcomes"].items())
+            lines += ["", f"Outcomes (engine/evaluate/outcomes.py): {counts}"]
     else:
         head = ["frame", "precision", "recall", "F1", "IoU", "OA", "mIoU (per sample)", "samples"]
         lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]

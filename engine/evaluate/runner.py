@@ -22,6 +22,7 @@ from torch.utils.data import DataLoader, Subset
 from engine.data.items import collate
 from engine.data.transforms import Letterbox, unletterbox_logits
 from engine.evaluate.metrics import ChangeMeter, ReferringMeter, binarise
+from engine.evaluate.outcomes import OutcomeCounter
 from engine.model.features import shared_pairs
 
 
@@ -62,9 +63,11 @@ def evaluate(
     """Score `model` on `dataset` (items as docs/INTERFACES.md §4). Returns a JSON-friendly dict:
 
     `letterboxed` (reference protocol), `original` (native resolution, if the dataset has original masks),
-    each with the referring metrics and a `change` block of change-detection metrics; `per_sample` (sample_id,
-    expression_index, expression used, IoU); `examples` (up to `keep_examples` dicts with numpy arrays for the
-    sample sheet — drop them before json.dump). The model's train/eval mode is restored afterwards.
+    each with the referring metrics and a `change` block of change-detection metrics; for stage 2 also
+    `letterboxed.outcomes` (engine.evaluate.outcomes: correct, partial, another change, ...); `per_sample`
+    (sample_id, expression_index, expression used, IoU[, outcome]); `examples` (up to `keep_examples` dicts
+    with numpy arrays for the sample sheet — drop them before json.dump). The model's train/eval mode is
+    restored afterwards.
     """
     if stage not in (1, 2):
         raise ValueError("stage must be 1 or 2")
@@ -85,6 +88,7 @@ def evaluate(
         meters["original"] = (ReferringMeter(), ChangeMeter())
     per_sample: list[dict] = []
     examples: list[dict] = []
+    outcomes = OutcomeCounter() if stage == 2 else None
     device = _model_device(model)
     was_training = bool(getattr(model, "training", False))
     if hasattr(model, "eval"):
@@ -142,6 +146,9 @@ def evaluate(
                         "iou": ious[j],
                         "iou_original": ious_orig[j],
                     })  # fmt: skip
+                    if outcomes is not None:
+                        outcomes.add(per_sample[-1]["sample_id"], per_sample[-1], pred[j, 0].numpy(),
+                                     gt[j, 0].numpy())  # fmt: skip
                     if i in keep:
                         examples.append(_example(batch, j, pred[j, 0], prompts[j], ious[j]))
                 done += b
@@ -162,6 +169,8 @@ def evaluate(
     }
     for frame, (ref, cd) in meters.items():
         result[frame] = {**ref.compute(), "change": cd.compute()}
+    if outcomes is not None:
+        result["letterboxed"]["outcomes"] = outcomes.finish()
     result["per_sample"] = per_sample
     result["examples"] = examples
     return result

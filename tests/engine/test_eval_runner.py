@@ -113,4 +113,23 @@ def test_mtrs_eval_with_a_real_tiny_model(split: Path, tmp_path: Path) -> None:
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["samples"] == 3 and 0.0 <= metrics["letterboxed"]["mIoU"] <= 1.0
     assert "| letterboxed |" in (out / "metrics.md").read_text()
+    assert "Outcomes" in (out / "metrics.md").read_text()
     assert (out / "samples.png").stat().st_size > 1000
+
+
+def test_outcomes_tell_a_change_detector_from_a_language_follower(split: Path) -> None:
+    """A model that answers every expression with its pair's change (a change detector) is right on "object i"
+    and raises a false alarm on another expression's target for "nothing i"; the oracle is right on all."""
+    ds = MTRefSegDataset(split, 64)
+    oracle = _oracle(ds)
+    res = evaluate(oracle, ds, batch_size=4)
+    outcomes = res["letterboxed"]["outcomes"]
+    assert outcomes["correct"] == 3 and outcomes["correct_empty"] == 3 and sum(outcomes.values()) == 6
+    oracle.answers = {f"nothing {i}": oracle.answers[f"object {i}"] for i in range(3)} | {
+        f"object {i}": oracle.answers[f"object {i}"] for i in range(3)
+    }
+    res = evaluate(oracle, ds, batch_size=4)
+    outcomes = res["letterboxed"]["outcomes"]
+    assert outcomes["correct"] == 3 and outcomes["false_alarm_other_target"] == 3
+    assert [s["outcome"] for s in res["per_sample"]][:2] == ["correct", "false_alarm_other_target"]
+    assert "outcomes" not in evaluate(oracle, ds, stage=1)["letterboxed"]
