@@ -115,6 +115,7 @@ def score(args, stage1_dir: Path, stage2_dir: Path, heldout: Path) -> dict:
         "stage1_union_IoU": 100 * all_changes["letterboxed"]["change"]["IoU"],
         "stage1_union_F1": 100 * all_changes["letterboxed"]["change"]["F1"],
         "empty_gt": plain["letterboxed"]["empty_gt"],
+        "outcomes": plain["letterboxed"]["outcomes"],
     }
 
 
@@ -152,6 +153,10 @@ def report_markdown(r: dict) -> str:
         f"| drop when shuffled | {r['mIoU'] - r['mIoU_shuffled']:.2f} points | ≥ {TARGET_DROP:.0f} |",
         f"| stage-1 IoU vs union of changes | {r['stage1_union_IoU']:.2f} "
         f"(F1 {r['stage1_union_F1']:.2f}) | report |",
+        "",
+        "Outcomes of the held-out samples (engine/evaluate/outcomes.py): "
+        + ", ".join(f"{name.replace('_', ' ')} {n}" for name, n in r["outcomes"].items())
+        + ".",
         "",
         f"Targets {ok}.",
         "",
