@@ -134,6 +134,8 @@ def machine() -> str:
 
 
 def report_markdown(r: dict) -> str:
+    from engine.evaluate.outcomes import describe_counts
+
     ok = "met" if r["targets_met"] else "NOT met"
     return "\n".join([
         "## Training benchmark",
@@ -154,9 +156,7 @@ def report_markdown(r: dict) -> str:
         f"| stage-1 IoU vs union of changes | {r['stage1_union_IoU']:.2f} "
         f"(F1 {r['stage1_union_F1']:.2f}) | report |",
         "",
-        "Outcomes of the held-out samples (engine/evaluate/outcomes.py): "
-        + ", ".join(f"{name.replace('_', ' ')} {n}" for name, n in r["outcomes"].items())
-        + ".",
+        f"Outcomes of the held-out samples (engine/evaluate/outcomes.py): {describe_counts(r['outcomes'])}.",
         "",
         f"Targets {ok}.",
         "",

@@ -61,6 +61,11 @@ def classify(pred: np.ndarray, target: np.ndarray, other_targets: np.ndarray) ->
     return "other_target" if on_other > MOSTLY * n_pred else "elsewhere"
 
 
+def describe_counts(counts: dict[str, int]) -> str:
+    """One line for reports and logs: 'correct 756, partial 88, ...'."""
+    return ", ".join(f"{name.replace('_', ' ')} {n}" for name, n in counts.items())
+
+
 @dataclass
 class OutcomeCounter:
     """Classifies samples pair by pair while an evaluation streams through a dataset.

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.evaluate.metrics import PR_THRESHOLDS
+from engine.evaluate.outcomes import describe_counts
 
 
 def markdown_table(result: dict, title: str = "") -> str:
@@ -32,8 +33,7 @@ def markdown_table(result: dict, title: str = "") -> str:
             + (" (expressions shuffled across samples)" if result.get("shuffled_expressions") else ""),
         ]
         if "outcomes" in m:
-            counts = ", ".join(f"{name.replace('_', ' ')} {n}" for name, n in m["outcomes"].items())
-            lines += ["", f"Outcomes (engine/evaluate/outcomes.py): {counts}"]
+            lines += ["", f"Outcomes (engine/evaluate/outcomes.py): {describe_counts(m['outcomes'])}"]
     else:
         head = ["frame", "precision", "recall", "F1", "IoU", "OA", "mIoU (per sample)", "samples"]
         lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
