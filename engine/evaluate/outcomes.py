@@ -41,7 +41,8 @@ MOSTLY = 0.5  # "most of the prediction / of the target"
 
 def classify(pred: np.ndarray, target: np.ndarray, other_targets: np.ndarray) -> str:
     """One sample's outcome. All three are boolean arrays of one shape; `other_targets` is the union of the
-    targets of the pair's other expressions."""
+    targets of the pair's other expressions (it may include this target: pixels of the target never count as
+    another's)."""
     pred, target = np.asarray(pred, dtype=bool), np.asarray(target, dtype=bool)
     n_pred = int(pred.sum())
     on_other = int((pred & np.asarray(other_targets, dtype=bool) & ~target).sum())
@@ -91,11 +92,11 @@ class OutcomeCounter:
         return {name: int(self.counts[name]) for name in OUTCOMES}
 
     def _flush(self) -> None:
-        for k, (record, pred, target) in enumerate(self._pending):
-            others = np.zeros_like(target)
-            for j, (_, _, other) in enumerate(self._pending):
-                if j != k:
-                    others |= other
-            record["outcome"] = classify(pred, target, others)
+        if not self._pending:
+            return
+        # every target of the pair; `classify` leaves out the sample's own
+        targets = np.logical_or.reduce([target for _, _, target in self._pending])
+        for record, pred, target in self._pending:
+            record["outcome"] = classify(pred, target, targets)
             self.counts[record["outcome"]] += 1
         self._pending = []
