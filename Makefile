@@ -8,10 +8,10 @@ export QT_QPA_PLATFORM ?= offscreen
 .PHONY: setup test test-engine test-plugin lint demo bench zip deploy lock assets screenshot clean
 
 $(STAMP): requirements/engine.txt requirements/dev.txt requirements/constraints.txt pyproject.toml scripts/setup.sh
-	bash scripts/setup.sh
+	MTRS_VENV=$(VENV) bash scripts/setup.sh
 
 setup:
-	bash scripts/setup.sh
+	MTRS_VENV=$(VENV) bash scripts/setup.sh
 
 assets: $(STAMP)
 	bash scripts/build_assets.sh

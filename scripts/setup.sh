@@ -41,11 +41,25 @@ create_venv() {
     /usr/bin/python3 -m venv --system-site-packages "$VENV"
 }
 
+check_free_space() {
+    # The pinned torch is PyPI's build with its CUDA libraries (there is no CPU build of its matching
+    # torchvision on PyPI): the venv takes about 6 GB and pip unpacks the wheels next to it. Say so before
+    # pip fails half-way with "No space left on device".
+    local need_gb=9 dir free_kb
+    dir="$(dirname "$VENV")"
+    free_kb="$(df -Pk "$dir" | awk 'NR==2 {print $4}')"
+    if [ -n "$free_kb" ] && [ "$free_kb" -lt $((need_gb * 1024 * 1024)) ]; then
+        die "installing the python stack needs about ${need_gb} GB free on the disk of $dir; $((free_kb / 1024)) MB are free.
+  free some space, or put the venv on a larger disk:  make VENV=/big/disk/mtrs-venv test"
+    fi
+}
+
 install_python_stack() {
     local want
     want="$(cat "$ROOT/requirements/engine.txt" "$ROOT/requirements/dev.txt" "$ROOT/requirements/constraints.txt" \
             "$ROOT/pyproject.toml" | sha256sum | cut -d' ' -f1)"
     if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ]; then say "python stack up to date"; return; fi
+    check_free_space
     say "installing the pinned python stack (torch CPU, timm, transformers, rasterio, ...)"
     local pip=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
     "${pip[@]}" install -c "$ROOT/requirements/constraints.txt" \
