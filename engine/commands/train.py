@@ -11,6 +11,8 @@ import os
 
 
 def _groups(text: str) -> list[str]:
+    if text.strip().lower() == "none":
+        return []
     return [g.strip() for g in text.split(",") if g.strip()]
 
 
@@ -73,7 +75,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default=0,
         help="stage 2: LoRA of this rank (alpha 2r, dropout 0.05) instead of full FT",
     )
-    p("--freeze", type=_groups, default=[], help="comma-separated parameter groups to keep frozen")
+    p(
+        "--freeze",
+        type=_groups,
+        help="comma-separated parameter groups to keep frozen, 'none' to train all "
+        "(default: the preset recipe; tiny stage 2: vision_encoder)",
+    )
     p("--select-on", help="evaluate after each epoch on this split folder and keep the best in best/")
     p("--select-format", choices=("mtrefseg", "cd"), help="format of --select-on (default: --data-format)")
     p("--resume", action="store_true", help="continue exactly from OUT/last")

@@ -49,12 +49,13 @@ def build_training_model(
             f"--image-size {config.image_size} differs from the checkpoint's {image_size}",
             hint="a checkpoint keeps the input size it was built for; omit --image-size",
         )
+    freeze = config.frozen_groups(preset_of(model))
     if config.lora_rank:
-        apply_lora(model, config.lora_rank, config.freeze)
+        apply_lora(model, config.lora_rank, freeze)
         if resume_dir is not None and state is not None and state.get("lora"):
             load_lora_state_dict(model, state["lora"])
     else:
-        set_trainable(model, config.stage, config.freeze)
+        set_trainable(model, config.stage, freeze)
     if config.grad_checkpointing:
         model.set_gradient_checkpointing(True)
     return model, image_size

@@ -16,10 +16,10 @@ def build_optimizer(
     params: Iterable[torch.nn.Parameter], lr: float, weight_decay: float = 0.0
 ) -> torch.optim.AdamW:
     params = [p for p in params if p.requires_grad]
-    # foreach: one batched update over all tensors (torch picks it by itself only on GPUs); ~6 % of a tiny
-    # CPU step
+    # fused: one kernel per parameter group on CPUs and GPUs. On a CPU the default (for-loop) update was ~6 %
+    # of a tiny-preset step and the foreach one still 23 ms; fused takes 6-7 ms (6.8 M parameters, 2 threads).
     return torch.optim.AdamW(
-        params, lr=lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=weight_decay, foreach=True
+        params, lr=lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=weight_decay, fused=True
     )
 
 

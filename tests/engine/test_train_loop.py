@@ -197,3 +197,26 @@ def test_cleanup_leaves_no_temporary_checkpoint_folders(stage1_run):
     leftovers = [p.name for p in stage1_run.iterdir() if p.name.startswith(".") or p.name.endswith(".old")]
     assert leftovers == []
     shutil.rmtree(stage1_run / "tensorboard", ignore_errors=True)
+
+
+def test_tiny_stage2_keeps_the_encoder_frozen_by_default(synth, stage1_run, tmp_path):
+    init, out = stage1_run / "last", tmp_path / "default"
+    args = ["train", "--stage", "2", "--init", str(init), "--data", str(synth), "--out", str(out),
+            "--batch-size", "4", "--global-batch", "4", "--epochs", "1", "--max-steps", "2",
+            "--no-progress"]  # fmt: skip
+    assert mtrs(args) == 0
+    assert json.loads((out / "train_config.json").read_text())["freeze"] == ["vision_encoder"]
+    before, after = _weights(init), _weights(out / "last")
+    moved = {k.split(".")[0] for k in before if not torch.equal(before[k], after[k])}
+    assert "vision_encoder" not in moved and {"fusion", "pixel_decoder", "language_model"} <= moved
+
+
+def test_freeze_none_trains_every_group(synth, stage1_run, tmp_path):
+    init, out = stage1_run / "last", tmp_path / "all"
+    args = ["train", "--stage", "2", "--init", str(init), "--data", str(synth), "--out", str(out),
+            "--batch-size", "4", "--global-batch", "4", "--epochs", "1", "--max-steps", "2",
+            "--freeze", "none", "--no-progress"]  # fmt: skip
+    assert mtrs(args) == 0
+    assert json.loads((out / "train_config.json").read_text())["freeze"] == []
+    before, after = _weights(init), _weights(out / "last")
+    assert any(not torch.equal(before[k], after[k]) for k in before if k.startswith("vision_encoder."))
