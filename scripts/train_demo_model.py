@@ -246,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
                 "--lr",
                 str(args.stage2_lr),
                 "--pair-batches" if args.pair_batches else "--no-pair-batches",
+                "--freeze",
+                "none",  # the bundled model trained every group in stage 2 (tiny now keeps Swin frozen)
                 *common,
             ],
             log,
