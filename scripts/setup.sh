@@ -43,9 +43,9 @@ create_venv() {
 
 check_free_space() {
     # The pinned torch is PyPI's build with its CUDA libraries (there is no CPU build of its matching
-    # torchvision on PyPI): the venv takes about 6 GB and pip unpacks the wheels next to it. Say so before
+    # torchvision on PyPI): the venv takes about 6 GB, plus room for pip to work. Say so before
     # pip fails half-way with "No space left on device".
-    local need_gb=9 dir free_kb
+    local need_gb=7 dir free_kb
     dir="$(dirname "$VENV")"
     free_kb="$(df -Pk "$dir" | awk 'NR==2 {print $4}')"
     if [ -n "$free_kb" ] && [ "$free_kb" -lt $((need_gb * 1024 * 1024)) ]; then
