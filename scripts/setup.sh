@@ -60,7 +60,7 @@ install_python_stack() {
             "$ROOT/pyproject.toml" | sha256sum | cut -d' ' -f1)"
     if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ]; then say "python stack up to date"; return; fi
     check_free_space
-    say "installing the pinned python stack (torch CPU, timm, transformers, rasterio, ...)"
+    say "installing the pinned python stack (torch, timm, transformers, rasterio, ...; about 6 GB)"
     local pip=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
     "${pip[@]}" install -c "$ROOT/requirements/constraints.txt" \
         -r "$ROOT/requirements/engine.txt" -r "$ROOT/requirements/dev.txt"
