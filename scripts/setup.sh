@@ -5,7 +5,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-VENV="${MTRS_VENV:-$ROOT/.venv}"
+VENV="$(realpath -m "${MTRS_VENV:-$ROOT/.venv}")"
 APT_PACKAGES=(qgis python3-qgis gdal-bin python3-gdal python3-venv python3-pip xvfb xauth
               pyqt5-dev-tools qttools5-dev-tools imagemagick zip)
 STAMP="$VENV/.mtrs-requirements.sha256"
@@ -59,7 +59,8 @@ install_python_stack() {
     want="$(cat "$ROOT/requirements/engine.txt" "$ROOT/requirements/dev.txt" "$ROOT/requirements/constraints.txt" \
             "$ROOT/pyproject.toml" | sha256sum | cut -d' ' -f1)"
     if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ]; then say "python stack up to date"; return; fi
-    check_free_space
+    # a fresh install needs the room; an update of an existing stack only its difference
+    compgen -G "$VENV/lib/python3*/site-packages/torch" > /dev/null || check_free_space
     say "installing the pinned python stack (torch, timm, transformers, rasterio, ...; about 6 GB)"
     local pip=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
     "${pip[@]}" install -c "$ROOT/requirements/constraints.txt" \
