@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -31,6 +32,12 @@ from pathlib import Path
 TARGET_MIOU = 70.0
 TARGET_DROP = 25.0
 TARGET_MINUTES = 30.0
+# The step budget that fits 30 CPU-minutes (375 stage-1 steps of 16, 4,736 stage-2 steps of 32 expressions),
+# spent on 6,000 generated pairs rather than 2,000 seen three times as often: fresh pairs generalise better
+# per step (docs/benchmarks/training.md, sixth session). The preset's epoch defaults suit ~2,000-pair sets.
+TRAIN_PAIRS = 6000
+STAGE1_EPOCHS = 1
+STAGE2_EPOCHS = 8
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -41,15 +48,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=Path(tempfile.gettempdir()) / "mtrs-train-bench",
         help="scratch folder (data, checkpoints)",
     )
-    p.add_argument("--train-pairs", type=int, default=2000)
+    p.add_argument("--train-pairs", type=int, default=TRAIN_PAIRS)
     p.add_argument("--heldout-pairs", type=int, default=400)
     p.add_argument("--size", type=int, default=128, help="synthetic image side (px)")
     p.add_argument("--threads", type=int, default=2, help="CPU threads for training and evaluation")
-    p.add_argument("--stage1-epochs", type=int, default=None, help="default: the tiny preset's")
-    p.add_argument("--stage2-epochs", type=int, default=None, help="default: the tiny preset's")
+    p.add_argument("--stage1-epochs", type=int, default=STAGE1_EPOCHS, help="0: the tiny preset's default")
+    p.add_argument("--stage2-epochs", type=int, default=STAGE2_EPOCHS, help="0: the tiny preset's default")
     p.add_argument("--stage1-max-steps", type=int, default=None, help="stop stage 1 early (reduced runs)")
     p.add_argument("--stage2-max-steps", type=int, default=None, help="stop stage 2 early (reduced runs)")
     p.add_argument("--train-args", default="", help="extra `mtrs train` flags for both stages")
+    p.add_argument(
+        "--stage1-args",
+        default="",
+        help="extra `mtrs train` flags for stage 1 only, e.g. --model-set FIELD=VALUE (stage 2 keeps the "
+        "checkpoint's configuration)",
+    )
     p.add_argument("--eval-limit", type=int, default=None, help="score only the first N held-out samples")
     p.add_argument("--reuse", action="store_true", help="keep existing data/checkpoints in --work")
     p.add_argument("--report", type=Path, help="write the Markdown result section here")
@@ -66,9 +79,8 @@ def synthesise(folder: Path, pairs: int, seed: int, size: int, reuse: bool) -> f
     return time.perf_counter() - t0
 
 
-def train_stage(args, stage: int, data: Path, out: Path, init: Path | None) -> float:
-    if args.reuse and (out / "train_summary.json").is_file():
-        return float(json.loads((out / "train_summary.json").read_text())["seconds"])
+def stage_command(args, stage: int, data: Path, out: Path, init: Path | None) -> list[str]:
+    """The `mtrs train` command line of one stage (stage 2 from `init`; stage 1 builds a fresh tiny model)."""
     cmd = [sys.executable, "-m", "engine.cli", "train", "--stage", str(stage), "--data", str(data),
            "--out", str(out), "--device", "cpu", "--no-progress", "--log-every", "5"]  # fmt: skip
     cmd += ["--init", str(init)] if init else ["--preset", "mtrefseg-r1-tiny", "--image-size", str(args.size)]
@@ -78,7 +90,16 @@ def train_stage(args, stage: int, data: Path, out: Path, init: Path | None) -> f
         cmd += ["--epochs", str(epochs)]
     if max_steps:
         cmd += ["--max-steps", str(max_steps)]
-    cmd += args.train_args.split()
+    cmd += shlex.split(args.train_args)
+    if stage == 1:
+        cmd += shlex.split(args.stage1_args)
+    return cmd
+
+
+def train_stage(args, stage: int, data: Path, out: Path, init: Path | None) -> float:
+    if args.reuse and (out / "train_summary.json").is_file():
+        return float(json.loads((out / "train_summary.json").read_text())["seconds"])
+    cmd = stage_command(args, stage, data, out, init)
     env = {**os.environ, "OMP_NUM_THREADS": str(args.threads), "MKL_NUM_THREADS": str(args.threads)}
     print("+", " ".join(cmd), flush=True)
     t0 = time.perf_counter()
@@ -145,7 +166,7 @@ def report_markdown(r: dict) -> str:
         "",
         "| quantity | value | target |",
         "| --- | --- | --- |",
-        f"| training pairs / expressions | {r['train_pairs']} / {r['train_samples']} | 2,000 pairs |",
+        f"| training pairs / expressions | {r['train_pairs']} / {r['train_samples']} | |",
         f"| held-out samples (expressions) | {r['heldout_samples']} | 400 pairs |",
         f"| stage-1 training wall time | {r['stage1_seconds'] / 60:.1f} min ({r['stage1_steps']} steps) | |",
         f"| stage-2 training wall time | {r['stage2_seconds'] / 60:.1f} min ({r['stage2_steps']} steps) | |",

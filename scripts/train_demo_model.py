@@ -28,11 +28,14 @@ ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "datasets" / "real-samples"
 BUNDLED = ROOT / "engine" / "bundled" / "mtrefseg-r1-tiny-demo"
 MTRS = [sys.executable, "-m", "engine.cli"]
-# The bundled model's configuration where the tiny preset has changed since (reference prompt, drop-path 0.1).
+# The bundled model's configuration where the tiny preset has changed since (reference prompt, drop-path 0.1,
+# 2 deformable and 3 decoder layers).
 BUNDLED_MODEL_SETTINGS = [
     "--model-set=prompt_template=" + DEFAULT_PROMPT_TEMPLATE,
     "--model-set=answer_template=" + DEFAULT_ANSWER_TEMPLATE,
     "--model-set=swin_drop_path=0.1",
+    "--model-set=pixel_decoder_layers=2",
+    "--model-set=decoder_layers=3",
 ]
 
 

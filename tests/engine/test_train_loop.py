@@ -138,16 +138,16 @@ def test_full_stage2_with_freezing_and_gradient_checkpointing(synth, stage1_run,
 def test_model_set_changes_the_fresh_model_and_is_recorded(synth, tmp_path):
     out = tmp_path / "ablation"
     args = [*STAGE1, "--data", str(synth), "--out", str(out), "--max-steps", "1"]
-    assert mtrs([*args, "--model-set", "fusion=abs_diff", "--model-set", "decoder_layers=2"]) == 0
+    assert mtrs([*args, "--model-set", "fusion=abs_diff", "--model-set", "decoder_layers=3"]) == 0
     saved = json.loads((out / "last" / "config.json").read_text())["config"]
-    assert saved["fusion"] == "abs_diff" and saved["decoder_layers"] == 2
+    assert saved["fusion"] == "abs_diff" and saved["decoder_layers"] == 3  # the preset's: change_aware, 2
     from engine.model import load_model
 
     assert load_model(str(out / "last")).config.fusion == "abs_diff"
     # resuming needs no --model-set again: the checkpoint has the model, the trainer state the settings
     assert mtrs([*STAGE1, "--data", str(synth), "--out", str(out), "--resume"]) == 0
     assert len(read_log(out / "train_log.csv")) == 2
-    assert load_model(str(out / "last")).config.decoder_layers == 2
+    assert load_model(str(out / "last")).config.decoder_layers == 3
 
 
 def test_select_on_keeps_the_best_epoch(synth, tmp_path):
