@@ -6,20 +6,14 @@ its defaults and its stage-only options from drifting silently.
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "train_benchmark.py"
+from tests.bench.conftest import load_script
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("train_benchmark", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("bench/train_benchmark.py")
 
 
 def _flag(cmd: list[str], name: str) -> str | None:
