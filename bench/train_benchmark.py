@@ -37,6 +37,7 @@ TARGET_MINUTES = 30.0
 # per step (docs/benchmarks/training.md, sixth session). The preset's epoch defaults suit ~2,000-pair sets.
 TRAIN_PAIRS = 6000
 STAGE1_EPOCHS = 1
+STAGE1_PAIRS = 0
 STAGE2_EPOCHS = 8
 
 
@@ -48,7 +49,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=Path(tempfile.gettempdir()) / "mtrs-train-bench",
         help="scratch folder (data, checkpoints)",
     )
-    p.add_argument("--train-pairs", type=int, default=TRAIN_PAIRS)
+    p.add_argument("--train-pairs", type=int, default=TRAIN_PAIRS, help="stage-2 training pairs")
+    p.add_argument(
+        "--stage1-pairs",
+        type=int,
+        default=STAGE1_PAIRS,
+        help="stage-1 training pairs: the first N of the same seed (0: all --train-pairs)",
+    )
     p.add_argument("--heldout-pairs", type=int, default=400)
     p.add_argument("--size", type=int, default=128, help="synthetic image side (px)")
     p.add_argument("--threads", type=int, default=2, help="CPU threads for training and evaluation")
@@ -77,6 +84,16 @@ def synthesise(folder: Path, pairs: int, seed: int, size: int, reuse: bool) -> f
     t0 = time.perf_counter()
     write_dataset(folder, pairs, seed, size, workers=2, overwrite=True)
     return time.perf_counter() - t0
+
+
+def stage1_training_set(args, train_dir: Path) -> tuple[Path, int, float]:
+    """(folder, pairs, generation seconds) of stage 1's data: the stage-2 set, or with a smaller
+    --stage1-pairs its first N pairs in a folder of their own (pair i of a seed is the same in a set of any
+    size), so that stage 1 keeps its step budget however many pairs stage 2 sees."""
+    if not 0 < args.stage1_pairs < args.train_pairs:
+        return train_dir, args.train_pairs, 0.0
+    folder = train_dir.parent / "train_stage1"
+    return folder, args.stage1_pairs, synthesise(folder, args.stage1_pairs, 1, args.size, args.reuse)
 
 
 def stage_command(args, stage: int, data: Path, out: Path, init: Path | None) -> list[str]:
@@ -158,6 +175,8 @@ def report_markdown(r: dict) -> str:
     from engine.evaluate.outcomes import describe_counts
 
     ok = "met" if r["targets_met"] else "NOT met"
+    stage1_pairs = r.get("stage1_train_pairs", r["train_pairs"])
+    stage1_note = f" (stage 1: the first {stage1_pairs})" if stage1_pairs < r["train_pairs"] else ""
     return "\n".join([
         "## Training benchmark",
         "",
@@ -166,7 +185,7 @@ def report_markdown(r: dict) -> str:
         "",
         "| quantity | value | target |",
         "| --- | --- | --- |",
-        f"| training pairs / expressions | {r['train_pairs']} / {r['train_samples']} | |",
+        f"| training pairs / expressions | {r['train_pairs']} / {r['train_samples']}{stage1_note} | |",
         f"| held-out samples (expressions) | {r['heldout_samples']} | 400 pairs |",
         f"| stage-1 training wall time | {r['stage1_seconds'] / 60:.1f} min ({r['stage1_steps']} steps) | |",
         f"| stage-2 training wall time | {r['stage2_seconds'] / 60:.1f} min ({r['stage2_steps']} steps) | |",
@@ -193,7 +212,9 @@ def main(argv: list[str] | None = None) -> int:
     train_dir, heldout_dir = work / "train", work / "heldout"
     gen_s = synthesise(train_dir, args.train_pairs, 1, args.size, args.reuse)
     gen_s += synthesise(heldout_dir, args.heldout_pairs, 2, args.size, args.reuse)
-    s1 = train_stage(args, 1, train_dir, work / "stage1", None)
+    stage1_dir, stage1_pairs, seconds = stage1_training_set(args, train_dir)
+    gen_s += seconds
+    s1 = train_stage(args, 1, stage1_dir, work / "stage1", None)
     s2 = train_stage(args, 2, train_dir, work / "stage2", work / "stage1" / "last")
     result = {
         "command": " ".join([Path(sys.executable).name, *sys.argv]),
@@ -201,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         "threads": args.threads,
         "load_at_start": round(load, 2) if load is not None else None,
         "train_pairs": args.train_pairs,
+        "stage1_train_pairs": stage1_pairs,
         "train_samples": json.loads((train_dir / "synth_meta.json").read_text())["expressions"],
         "generation_seconds": round(gen_s, 1),
         "stage1_seconds": round(s1, 1),

@@ -90,7 +90,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--bf16",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="bf16 autocast (default: on GPU; tiny stage 1 also on CPUs with native bf16)",
+        help="bf16 autocast (default: on GPU; tiny preset also on CPUs with native bf16)",
+    )
+    p(
+        "--bf16-scope",
+        choices=("all", "vision"),
+        help="what --bf16 covers: the whole pass, or (stage 2) only Swin, fusion and pixel decoder "
+        "(default: vision for tiny stage 2, else all)",
     )
     p("--num-workers", type=int, default=0, help="DataLoader worker processes")
     p(
@@ -149,6 +155,7 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         device=args.device,
         bf16=args.bf16,
+        bf16_scope=args.bf16_scope,
         num_workers=args.num_workers,
         max_steps=args.max_steps,
         log_every=args.log_every,

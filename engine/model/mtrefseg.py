@@ -123,7 +123,10 @@ class MTRefSegR1(nn.Module):
         f2 = {k: v[b:] for k, v in feats.items()}
         fused = self.fusion(f1, f2)
         mask_features, multi_scale = self.pixel_decoder(fused)
-        tokens = self.projector(feats["res5"])  # 2B×T×h, raw (unfused) res5 per date
+        # 2B×T×h, raw (unfused) res5 per date. The projector feeds the language branch and always runs in
+        # float32: under CPU bf16 autocast its weight gradient came out non-finite at small (2×2) res5 maps.
+        with torch.autocast(earlier.device.type, enabled=False):
+            tokens = self.projector(feats["res5"].float())
         visual_tokens = torch.cat([tokens[:b], tokens[b:]], dim=1)
         return PairFeatures(
             mask_features, multi_scale, fused["res5"], visual_tokens, tuple(earlier.shape[-2:])

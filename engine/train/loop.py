@@ -110,7 +110,8 @@ class _Trainer:
         self.params = [p for p in self.model.parameters() if p.requires_grad]
         self.optimizer = build_optimizer(self.params, self.cfg.lr, self.cfg.weight_decay)
         self.scheduler = build_scheduler(self.optimizer, self.total_steps, self.cfg.warmup_ratio)
-        self.forward = self._wrap(StageForward(self.model, self.cfg.stage))
+        vision_bf16 = bool(self.cfg.bf16) and self.cfg.bf16_scope == "vision"
+        self.forward = self._wrap(StageForward(self.model, self.cfg.stage, vision_bf16))
         self.epoch, self.step_in_epoch, self.global_step = 0, 0, 0
         self.best: dict | None = None
         # training randomness (drop-path, point sampling) differs per rank, like independent GPUs would
@@ -201,7 +202,8 @@ class _Trainer:
         self.model.train()
         last_loss = None
         stopped = False
-        autocast = torch.autocast(ctx.device.type, dtype=torch.bfloat16, enabled=bool(cfg.bf16))
+        whole_pass_bf16 = bool(cfg.bf16) and cfg.bf16_scope == "all"
+        autocast = torch.autocast(ctx.device.type, dtype=torch.bfloat16, enabled=whole_pass_bf16)
         try:
             while self.epoch < cfg.epochs and not stopped:
                 if hasattr(self.dataset, "set_epoch"):

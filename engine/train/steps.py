@@ -7,7 +7,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from engine.model.features import shared_pairs
+from engine.model.features import PairFeatures, shared_pairs
 
 
 class StageForward(nn.Module):
@@ -16,12 +16,18 @@ class StageForward(nn.Module):
 
     Stage 2 with `pair_keys`: samples that are the same image pair (same key AND identical tensors, so an
     augmented copy is never merged) are encoded once and their features shared. The gradient is the same
-    sum over samples as with duplicated images; only the vision work shrinks (≈3 expressions per pair)."""
+    sum over samples as with duplicated images; only the vision work shrinks (≈3 expressions per pair).
 
-    def __init__(self, model: nn.Module, stage: int):
+    `vision_bf16`: stage 2 runs only the vision part (Swin, fusion, pixel decoder, projector) under bf16
+    autocast and hands float32 features to the language branch and the mask decoder. On a CPU the vision
+    part is where bf16 pays (convolutions and windowed attention over images); the small, shape-varying
+    language and decoder work is faster left in float32 (docs/benchmarks/training.md, seventh session)."""
+
+    def __init__(self, model: nn.Module, stage: int, vision_bf16: bool = False):
         super().__init__()
         self.model = model
         self.stage = stage
+        self.vision_bf16 = vision_bf16
 
     def forward(
         self,
@@ -33,12 +39,20 @@ class StageForward(nn.Module):
         if self.stage == 1:
             return self.model.forward_stage1(image_a, image_b)
         if pair_keys is None:
-            return self.model.forward_stage2(image_a, image_b, expressions)
-        unique, index = shared_pairs(image_a, image_b, pair_keys)
-        if len(unique) == len(pair_keys):
-            return self.model.forward_stage2(image_a, image_b, expressions)
-        feats = self.model.encode_pair(image_a[unique], image_b[unique]).select(index)
+            feats = self._encode(image_a, image_b)
+        else:
+            unique, index = shared_pairs(image_a, image_b, pair_keys)
+            feats = self._encode(image_a[unique], image_b[unique])
+            if len(unique) != len(pair_keys):
+                feats = feats.select(index)
         return self.model.decode_stage2(feats, expressions, with_answer=True)
+
+    def _encode(self, image_a: torch.Tensor, image_b: torch.Tensor) -> PairFeatures:
+        if not self.vision_bf16:
+            return self.model.encode_pair(image_a, image_b)
+        with torch.autocast(image_a.device.type, dtype=torch.bfloat16):
+            feats = self.model.encode_pair(image_a, image_b)
+        return feats.to(image_a.device, torch.float32)
 
 
 def stage_loss(

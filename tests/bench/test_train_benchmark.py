@@ -48,3 +48,21 @@ def test_stage1_args_reach_stage1_only_and_epochs_0_keeps_the_preset_default(ben
     assert "--model-set" not in stage2  # a checkpoint keeps its own configuration
     assert _flag(stage1, "--seed") == _flag(stage2, "--seed") == "2"
     assert "--epochs" not in stage2
+
+
+def test_stage1_pairs_are_the_first_pairs_of_the_stage2_set(bench, tmp_path):
+    """--stage1-pairs N: stage 1 trains on a folder of its own holding exactly the first N pairs of the
+    stage-2 set (same seed, same pixels and annotations); without it, both stages share the set."""
+    args = bench.parse_args(["--train-pairs", "5", "--stage1-pairs", "2", "--size", "64"])
+    train = tmp_path / "train"
+    bench.synthesise(train, args.train_pairs, 1, args.size, reuse=False)
+    folder, pairs, _ = bench.stage1_training_set(args, train)
+    assert (folder, pairs) == (tmp_path / "train_stage1", 2)
+    subset = sorted(
+        p.relative_to(folder) for p in folder.rglob("*") if p.is_file() and p.name != "synth_meta.json"
+    )
+    assert sum(rel.suffix == ".json" for rel in subset) == 2 and len(subset) > 6  # JSONs, images, masks
+    for rel in subset:
+        assert (folder / rel).read_bytes() == (train / rel).read_bytes(), rel
+    whole = bench.parse_args(["--train-pairs", "5", "--stage1-pairs", "0"])
+    assert bench.stage1_training_set(whole, train)[:2] == (train, 5)

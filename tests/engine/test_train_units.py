@@ -179,8 +179,8 @@ def test_step_log_drops_rows_after_the_checkpoint_on_resume(tmp_path):
 
 @pytest.mark.parametrize("fast_bf16", [True, False])
 def test_bf16_default_follows_device_preset_and_cpu(monkeypatch, fast_bf16):
-    """bf16 autocast by default on a GPU, and on a CPU only for the tiny stage-1 recipe on a CPU that computes
-    bf16 natively; an explicit --bf16/--no-bf16 always wins."""
+    """bf16 autocast by default on a GPU, and on a CPU only for the tiny recipes on a CPU that computes bf16
+    natively (stage 2: the vision part only); an explicit --bf16/--no-bf16 always wins."""
     monkeypatch.setattr(train_config, "cpu_computes_bf16", lambda: fast_bf16)
 
     def bf16(preset: str, stage: int, on_gpu: bool, flag: bool | None = None) -> bool:
@@ -188,10 +188,29 @@ def test_bf16_default_follows_device_preset_and_cpu(monkeypatch, fast_bf16):
         return cfg.resolve(preset, on_gpu=on_gpu, model_image_size=128).bf16
 
     assert bf16("mtrefseg-r1", 1, on_gpu=True) and bf16("mtrefseg-r1-tiny", 2, on_gpu=True)
-    assert not bf16("mtrefseg-r1", 1, on_gpu=False) and not bf16("mtrefseg-r1-tiny", 2, on_gpu=False)
+    assert not bf16("mtrefseg-r1", 1, on_gpu=False) and not bf16("mtrefseg-r1", 2, on_gpu=False)
     assert bf16("mtrefseg-r1-tiny", 1, on_gpu=False) == fast_bf16
+    assert bf16("mtrefseg-r1-tiny", 2, on_gpu=False) == fast_bf16
     assert not bf16("mtrefseg-r1-tiny", 1, on_gpu=False, flag=False)
     assert bf16("mtrefseg-r1", 2, on_gpu=False, flag=True)
+
+
+def test_bf16_scope_defaults_and_validation():
+    """The tiny stage-2 recipe limits bf16 to the vision part; every other recipe covers the whole pass;
+    `--bf16-scope vision` is refused for stage 1 (which is all vision)."""
+
+    def scope(preset: str, stage: int, flag: str | None = None) -> str:
+        cfg = train_config.TrainConfig(stage=stage, data="d", out="o", preset=preset, bf16_scope=flag)
+        cfg.validate()
+        return cfg.resolve(preset, on_gpu=True, model_image_size=128).bf16_scope
+
+    assert scope("mtrefseg-r1-tiny", 2) == "vision"
+    assert scope("mtrefseg-r1-tiny", 1) == scope("mtrefseg-r1", 2) == scope("mtrefseg-r1", 1) == "all"
+    assert scope("mtrefseg-r1-tiny", 2, "all") == "all" and scope("mtrefseg-r1", 2, "vision") == "vision"
+    with pytest.raises(InputError, match="stage 2 only"):
+        scope("mtrefseg-r1-tiny", 1, "vision")
+    with pytest.raises(InputError, match="bf16-scope"):
+        scope("mtrefseg-r1-tiny", 2, "language")
 
 
 def test_model_settings_apply_to_fresh_models_only():
