@@ -128,6 +128,7 @@ class _Trainer:
         self.resume_dir = found
         saved_fields = json.loads(self.state["config_json"])
         saved_fields.setdefault("pair_batches", False)  # checkpoints from before pair batches
+        saved_fields.setdefault("bf16_scope", "all")  # checkpoints from before --bf16-scope (whole-pass bf16)
         saved = TrainConfig(**saved_fields)
         clashes = [
             f"--{k.replace('_', '-')} {getattr(cli, k)!r} (checkpoint: {getattr(saved, k)!r})"
