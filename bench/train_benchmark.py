@@ -175,7 +175,7 @@ def report_markdown(r: dict) -> str:
     from engine.evaluate.outcomes import describe_counts
 
     ok = "met" if r["targets_met"] else "NOT met"
-    stage1_pairs = r.get("stage1_train_pairs", r["train_pairs"])
+    stage1_pairs = r["stage1_train_pairs"]
     stage1_note = f" (stage 1: the first {stage1_pairs})" if stage1_pairs < r["train_pairs"] else ""
     return "\n".join([
         "## Training benchmark",

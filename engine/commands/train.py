@@ -9,6 +9,8 @@ import argparse
 import json
 import os
 
+from engine.train.config import BF16_SCOPES
+
 
 def _groups(text: str) -> list[str]:
     if text.strip().lower() == "none":
@@ -94,7 +96,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     p(
         "--bf16-scope",
-        choices=("all", "vision"),
+        choices=BF16_SCOPES,
         help="what --bf16 covers: the whole pass, or (stage 2) only Swin, fusion and pixel decoder "
         "(default: vision for tiny stage 2, else all)",
     )

@@ -179,7 +179,7 @@ class TrainConfig:
         out.clip = self.clip if self.clip is not None else d.clip
         default_bf16 = d.bf16_on_gpu if on_gpu else d.bf16_on_cpu and cpu_computes_bf16()
         out.bf16 = self.bf16 if self.bf16 is not None else default_bf16
-        out.bf16_scope = self.bf16_scope or (d.bf16_scope if self.stage == 2 else "all")
+        out.bf16_scope = self.bf16_scope or d.bf16_scope
         out.select_format = self.select_format or self.data_format
         out.loss_points = self.loss_points or d.loss_points
         wanted = self.pair_batches if self.pair_batches is not None else d.pair_batches
