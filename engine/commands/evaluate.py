@@ -46,14 +46,14 @@ def _dataset(args: argparse.Namespace, image_size: int):
 
     data = Path(args.data)
     if args.stage == 1 and not (data / "referring_expression").is_dir() and args.split is None:
-        return ChangeDetectionDataset(data, image_size)
+        return ChangeDetectionDataset(data, image_size, cache_mb=0)
     if args.stage == 1:
         # A referring split: stage 1 is scored against the union of all changes (masks_all/ from mtrs synth)
         # when present, else per expression mask.
         split_dir = data if args.split is None else data / args.split
         if (split_dir / "masks_all").is_dir():
-            return ChangeDetectionDataset(split_dir, image_size)
-    return MTRefSegDataset(data, image_size, split=args.split)
+            return ChangeDetectionDataset(split_dir, image_size, cache_mb=0)
+    return MTRefSegDataset(data, image_size, split=args.split, cache_mb=0)
 
 
 def run(args: argparse.Namespace) -> int:

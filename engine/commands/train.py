@@ -102,6 +102,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     p("--num-workers", type=int, default=0, help="DataLoader worker processes")
     p(
+        "--cache-mb",
+        type=float,
+        help="MB of decoded images and masks kept in memory between epochs, per dataset and worker "
+        "(default: 2048; 0: only the last few pairs)",
+    )
+    p(
         "--max-steps",
         type=int,
         help="stop (with a checkpoint) after this many optimiser steps; schedule unchanged",
@@ -159,6 +165,7 @@ def run(args: argparse.Namespace) -> int:
         bf16=args.bf16,
         bf16_scope=args.bf16_scope,
         num_workers=args.num_workers,
+        cache_mb=args.cache_mb,
         max_steps=args.max_steps,
         log_every=args.log_every,
         save_every=args.save_every,

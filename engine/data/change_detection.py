@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 from torch.utils.data import Dataset
 
+from engine.data.decoded_cache import DEFAULT_CACHE_MB, DecodedCache
 from engine.data.image_io import IMAGE_EXTENSIONS, read_mask, read_rgb, resolve_image
 from engine.data.items import make_item
 from engine.errors import InputError
@@ -22,9 +23,17 @@ MASK_FOLDERS = ("label", "masks", "masks_all")
 
 
 class ChangeDetectionDataset(Dataset):
-    """One sample per pair; items as in docs/INTERFACES.md §4 (expression = CONSTANT_EXPRESSION)."""
+    """One sample per pair; items as in docs/INTERFACES.md §4 (expression = CONSTANT_EXPRESSION). Decoded
+    arrays are kept up to `cache_mb` for later epochs (engine/data/decoded_cache.py)."""
 
-    def __init__(self, root: str | Path, image_size: int, augment: bool = False, seed: int = 0):
+    def __init__(
+        self,
+        root: str | Path,
+        image_size: int,
+        augment: bool = False,
+        seed: int = 0,
+        cache_mb: float = DEFAULT_CACHE_MB,
+    ):
         self.root = Path(root)
         self.image_size = int(image_size)
         self.augment = augment
@@ -32,6 +41,7 @@ class ChangeDetectionDataset(Dataset):
         self.epoch = 0
         self.pairs: list[tuple[str, Path, Path, Path]] = []
         self.skipped: list[str] = []
+        self.cache = DecodedCache(cache_mb)
         a_dir = self.root / "A"
         if not a_dir.is_dir() or not (self.root / "B").is_dir():
             raise InputError(f"{self.root} needs A/ and B/ folders", hint="layout: A/ B/ label/ (or masks/)")
@@ -58,11 +68,13 @@ class ChangeDetectionDataset(Dataset):
         self.epoch = int(epoch)
 
     def original_mask(self, index: int) -> np.ndarray:
-        return read_mask(self.pairs[index][3])
+        """Shared with the cache: do not modify in place."""
+        return self.cache.get(("mask", index), lambda: read_mask(self.pairs[index][3]))
 
     def original_images(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        """Shared with the cache: do not modify in place."""
         _, path_a, path_b, _ = self.pairs[index]
-        return read_rgb(path_a), read_rgb(path_b)
+        return self.cache.get(("pair", index), lambda: (read_rgb(path_a), read_rgb(path_b)))
 
     def __getitem__(self, index: int) -> dict:
         stem = self.pairs[index][0]

@@ -8,11 +8,10 @@ import numpy as np
 from torch.utils.data import Dataset
 
 from engine.data.annotations import LoadReport, SampleRecord, load_split
+from engine.data.decoded_cache import DEFAULT_CACHE_MB, DecodedCache
 from engine.data.image_io import image_size, rasterise_polygons, read_mask, read_rgb
 from engine.data.items import make_item
 from engine.errors import InputError
-
-RECENT_PAIRS = 4  # decoded image pairs kept per dataset (per DataLoader worker)
 
 # The paper's three settings: name -> (train folder, evaluation folder) under the root (reference §1.2).
 SETTINGS: dict[str, tuple[str, str]] = {
@@ -51,7 +50,8 @@ def _children(root: Path) -> str:
 
 class MTRefSegDataset(Dataset):
     """Items as in docs/INTERFACES.md §4. `augment=True` draws a fresh augmentation per (seed, epoch, index);
-    call `set_epoch` from the training loop so resumed runs see the same augmentations."""
+    call `set_epoch` from the training loop so resumed runs see the same augmentations. Decoded images and
+    masks are kept up to `cache_mb` (engine/data/decoded_cache.py); 0 keeps only the last few pairs."""
 
     def __init__(
         self,
@@ -60,6 +60,7 @@ class MTRefSegDataset(Dataset):
         augment: bool = False,
         split: str | None = None,
         seed: int = 0,
+        cache_mb: float = DEFAULT_CACHE_MB,
     ):
         self.split_dir = resolve_split_dir(root_or_split_dir, split)
         self.image_size = int(image_size)
@@ -69,7 +70,7 @@ class MTRefSegDataset(Dataset):
         self.records: list[SampleRecord]
         self.report: LoadReport
         self.records, self.report = load_split(self.split_dir)
-        self._recent_pairs: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self.cache = DecodedCache(cache_mb)
         if not self.records:
             raise InputError(
                 f"no usable samples in {self.split_dir}",
@@ -87,26 +88,23 @@ class MTRefSegDataset(Dataset):
         self.epoch = int(epoch)
 
     def original_mask(self, index: int) -> np.ndarray:
-        """H×W bool at the pair's native resolution (for evaluation at original resolution)."""
-        rec = self.records[index]
+        """H×W bool at the pair's native resolution (for evaluation at original resolution). Shared with the
+        cache: do not modify in place."""
+        return self.cache.get(("mask", index), lambda: self._read_mask(self.records[index]))
+
+    @staticmethod
+    def _read_mask(rec: SampleRecord) -> np.ndarray:
         if rec.mask_path is not None:
             return read_mask(rec.mask_path)
         h, w = image_size(rec.image_a)
         return rasterise_polygons([list(p) for p in rec.polygons or ()], h, w)
 
     def original_images(self, index: int) -> tuple[np.ndarray, np.ndarray]:
-        """The pair's two images. The last few pairs are kept decoded: consecutive samples are usually
-        expressions of the same pair (file order, pair batches), which would decode it again each. The arrays
-        are shared between samples, so callers must not modify them in place (make_item copies)."""
+        """The pair's two images, decoded once and shared by its expressions (and epochs, within the cache
+        budget): callers must not modify them in place (make_item copies)."""
         rec = self.records[index]
-        key = (str(rec.image_a), str(rec.image_b))
-        pair = self._recent_pairs.pop(key, None)
-        if pair is None:
-            pair = (read_rgb(rec.image_a), read_rgb(rec.image_b))
-        self._recent_pairs[key] = pair  # most recent last
-        while len(self._recent_pairs) > RECENT_PAIRS:
-            self._recent_pairs.pop(next(iter(self._recent_pairs)))
-        return pair
+        key = ("pair", str(rec.image_a), str(rec.image_b))
+        return self.cache.get(key, lambda: (read_rgb(rec.image_a), read_rgb(rec.image_b)))
 
     def __getitem__(self, index: int) -> dict:
         rec = self.records[index]

@@ -61,20 +61,25 @@ def build_training_model(
     return model, image_size
 
 
-def open_dataset(root: str, data_format: str, image_size: int, augment: bool, seed: int):
+def open_dataset(
+    root: str, data_format: str, image_size: int, augment: bool, seed: int, cache_mb: float | None = None
+):
     from engine.data import ChangeDetectionDataset, MTRefSegDataset
 
     if not Path(root).exists():
         raise InputError(f"data folder {root} does not exist")
-    if data_format == "cd":
-        return ChangeDetectionDataset(root, image_size, augment=augment, seed=seed)
-    return MTRefSegDataset(root, image_size, augment=augment, seed=seed)
+    dataset = ChangeDetectionDataset if data_format == "cd" else MTRefSegDataset
+    cache = {} if cache_mb is None else {"cache_mb": cache_mb}
+    return dataset(root, image_size, augment=augment, seed=seed, **cache)
 
 
 def build_datasets(cfg: TrainConfig):
-    """(training set, selection set or None). The selection set is never augmented."""
-    train_set = open_dataset(cfg.data, cfg.data_format, cfg.image_size, cfg.augment, cfg.seed)
+    """(training set, selection set or None). The selection set is never augmented; both keep decoded
+    arrays between epochs up to --cache-mb each."""
+    train_set = open_dataset(cfg.data, cfg.data_format, cfg.image_size, cfg.augment, cfg.seed, cfg.cache_mb)
     select_set = None
     if cfg.select_on:
-        select_set = open_dataset(cfg.select_on, cfg.select_format, cfg.image_size, False, cfg.seed)
+        select_set = open_dataset(
+            cfg.select_on, cfg.select_format, cfg.image_size, False, cfg.seed, cfg.cache_mb
+        )
     return train_set, select_set

@@ -124,6 +124,7 @@ class TrainConfig:
     bf16: bool | None = None
     bf16_scope: str | None = None  # "all" | "vision" (stage 2 only); None: preset default
     num_workers: int = 0
+    cache_mb: float | None = None  # decoded arrays kept per dataset (and worker); None: the datasets' default
     max_steps: int | None = (
         None  # stop (with a checkpoint) after this many optimiser steps; schedule unchanged
     )
@@ -162,6 +163,8 @@ class TrainConfig:
             raise InputError(
                 "--bf16-scope vision applies to stage 2 only", hint="stage 1 is all vision: use all"
             )
+        if self.cache_mb is not None and self.cache_mb < 0:
+            raise InputError(f"--cache-mb must be >= 0 (got {self.cache_mb})")
         if self.log_every < 1:
             raise InputError("--log-every must be at least 1")
 

@@ -40,7 +40,16 @@ from engine.train.train_log import StepLog, TensorBoardSink, plot_curves, progre
 from engine.train.trainable import count_parameters, lora_state_dict, merged_copy
 
 # Options that may differ between the interrupted run and `--resume` (they do not change the maths).
-RUNTIME_FIELDS = ("resume", "max_steps", "num_workers", "progress", "device", "log_every", "save_every")
+RUNTIME_FIELDS = (
+    "resume",
+    "max_steps",
+    "num_workers",
+    "cache_mb",
+    "progress",
+    "device",
+    "log_every",
+    "save_every",
+)
 
 
 @dataclass

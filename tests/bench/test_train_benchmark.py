@@ -22,11 +22,11 @@ def _flag(cmd: list[str], name: str) -> str | None:
 
 def test_defaults_spend_the_step_budget_on_6000_pairs(bench, tmp_path):
     args = bench.parse_args([])
-    assert (args.train_pairs, args.stage1_epochs, args.stage2_epochs) == (6000, 1, 8)
+    assert (args.train_pairs, args.stage1_epochs, args.stage2_epochs) == (6000, 1, 9)
     stage1 = bench.stage_command(args, 1, tmp_path / "train", tmp_path / "s1", None)
     stage2 = bench.stage_command(args, 2, tmp_path / "train", tmp_path / "s2", tmp_path / "s1" / "last")
     assert _flag(stage1, "--preset") == "mtrefseg-r1-tiny" and _flag(stage1, "--epochs") == "1"
-    assert _flag(stage2, "--init") == str(tmp_path / "s1" / "last") and _flag(stage2, "--epochs") == "8"
+    assert _flag(stage2, "--init") == str(tmp_path / "s1" / "last") and _flag(stage2, "--epochs") == "9"
     assert "--preset" not in stage2
 
 

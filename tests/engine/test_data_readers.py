@@ -180,21 +180,65 @@ def test_bundled_real_samples_load() -> None:
     assert 0 < empty < len(held)
 
 
-def test_expressions_of_a_pair_decode_its_images_once(tmp_path: Path, monkeypatch) -> None:
+def _counting_reads(monkeypatch) -> list[str]:
     from engine.data import mtrefseg
+
+    reads: list[str] = []
+    for name in ("read_rgb", "read_mask"):
+        real = getattr(mtrefseg, name)
+        monkeypatch.setattr(mtrefseg, name, lambda p, real=real: reads.append(str(p)) or real(p))
+    return reads
+
+
+def test_files_are_decoded_once_across_epochs(tmp_path: Path, monkeypatch) -> None:
     from engine.data.synth import write_dataset
 
     write_dataset(tmp_path / "s", pairs=6, seed=5, size=64)
-    reads: list[str] = []
-    real_read = mtrefseg.read_rgb
-    monkeypatch.setattr(mtrefseg, "read_rgb", lambda p: reads.append(str(p)) or real_read(p))
+    reads = _counting_reads(monkeypatch)
     ds = MTRefSegDataset(tmp_path / "s", 64)
     pairs = ds.pair_keys()
     assert len(pairs) > len(set(pairs))  # several expressions per pair
-    fresh = MTRefSegDataset(tmp_path / "s", 64)
-    items = [ds[i] for i in range(len(ds))]  # file order: a pair's expressions are consecutive
-    assert len(reads) == 2 * len(set(pairs))
-    for i, item in enumerate(items):  # the cached arrays give the same samples as fresh reads
-        again = fresh[i]
-        assert torch.equal(item["image_a"], again["image_a"]) and torch.equal(item["mask"], again["mask"])
-    assert len(ds._recent_pairs) <= mtrefseg.RECENT_PAIRS
+    first_epoch = [ds[i] for i in range(len(ds))]
+    assert len(reads) == 2 * len(set(pairs)) + len(ds)  # two images per pair, one mask per expression
+    second_epoch = [ds[i] for i in reversed(range(len(ds)))][::-1]
+    assert len(reads) == 2 * len(set(pairs)) + len(ds)  # nothing decoded again
+    uncached = MTRefSegDataset(tmp_path / "s", 64, cache_mb=0)
+    for cached, again, fresh in zip(
+        first_epoch, second_epoch, [uncached[i] for i in range(len(ds))], strict=True
+    ):
+        for key in ("image_a", "image_b", "mask"):
+            assert torch.equal(cached[key], fresh[key]) and torch.equal(again[key], fresh[key])
+
+
+def test_without_a_budget_only_the_last_pairs_stay(tmp_path: Path, monkeypatch) -> None:
+    from engine.data.decoded_cache import KEEP_RECENT
+    from engine.data.synth import write_dataset
+
+    write_dataset(tmp_path / "s", pairs=12, seed=5, size=64)
+    reads = _counting_reads(monkeypatch)
+    ds = MTRefSegDataset(tmp_path / "s", 64, cache_mb=0)
+    n_pairs = len(set(ds.pair_keys()))
+    for _ in range(2):
+        for i in range(len(ds)):
+            ds[i]
+    image_reads = [r for r in reads if "/masks/" not in r]
+    # file order: a pair's expressions follow each other, so each epoch decodes every pair once, no more
+    assert len(image_reads) == 2 * 2 * n_pairs
+    assert len(ds.cache) <= KEEP_RECENT
+
+
+def test_change_detection_files_are_decoded_once_across_epochs(tmp_path: Path, monkeypatch) -> None:
+    from engine.data import change_detection
+    from engine.data.synth import write_dataset
+
+    write_dataset(tmp_path / "s", pairs=5, seed=6, size=64)
+    reads: list[str] = []
+    for name in ("read_rgb", "read_mask"):
+        real = getattr(change_detection, name)
+        monkeypatch.setattr(change_detection, name, lambda p, real=real: reads.append(str(p)) or real(p))
+    ds = ChangeDetectionDataset(tmp_path / "s", 64)
+    first = [ds[i] for i in range(len(ds))]
+    second = [ds[i] for i in range(len(ds))]
+    assert len(reads) == 3 * len(ds)
+    for a, b in zip(first, second, strict=True):
+        assert torch.equal(a["image_b"], b["image_b"]) and torch.equal(a["mask"], b["mask"])

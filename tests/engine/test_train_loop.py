@@ -68,7 +68,8 @@ def test_resume_after_kill_continues_bit_exactly(synth, stage1_run, tmp_path):
     args = [*STAGE1, "--data", str(synth), "--out", str(out)]
     assert mtrs([*args, "--max-steps", "1"]) == 0  # "killed" after step 1, mid-epoch 0
     assert [int(r["step"]) for r in read_log(out / "train_log.csv")] == [1]
-    assert mtrs([*args, "--resume"]) == 0
+    # the decoded-data cache is a runtime option: another budget on resume changes nothing
+    assert mtrs([*args, "--resume", "--cache-mb", "0"]) == 0
     assert _losses(out) == _losses(stage1_run)  # identical floats, not approximately
     assert _losses(out, "lr") == _losses(stage1_run, "lr")
     final, reference = _weights(out / "last"), _weights(stage1_run / "last")
@@ -167,6 +168,7 @@ def test_select_on_keeps_the_best_epoch(synth, tmp_path):
         (["--resume"], "no checkpoint"),
         (["--freeze", "not_a_group"], "unknown parameter group"),
         (["--lora-rank", "4"], "stage 2 only"),
+        (["--cache-mb", "-1"], "--cache-mb must be >= 0"),
         (["--global-batch", "5"], "not a multiple"),
         (["--model-set", "no_such_field=1"], "no model configuration field named no_such_field"),
     ],
