@@ -180,13 +180,15 @@ def test_bundled_real_samples_load() -> None:
     assert 0 < empty < len(held)
 
 
-def _counting_reads(monkeypatch) -> list[str]:
+def _counting_reads(monkeypatch, module=None) -> list[str]:
+    """Every file a reader module decodes (default: the MTRefSeg reader), in order."""
     from engine.data import mtrefseg
 
+    module = module or mtrefseg
     reads: list[str] = []
     for name in ("read_rgb", "read_mask"):
-        real = getattr(mtrefseg, name)
-        monkeypatch.setattr(mtrefseg, name, lambda p, real=real: reads.append(str(p)) or real(p))
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda p, real=real: reads.append(str(p)) or real(p))
     return reads
 
 
@@ -232,10 +234,7 @@ def test_change_detection_files_are_decoded_once_across_epochs(tmp_path: Path, m
     from engine.data.synth import write_dataset
 
     write_dataset(tmp_path / "s", pairs=5, seed=6, size=64)
-    reads: list[str] = []
-    for name in ("read_rgb", "read_mask"):
-        real = getattr(change_detection, name)
-        monkeypatch.setattr(change_detection, name, lambda p, real=real: reads.append(str(p)) or real(p))
+    reads = _counting_reads(monkeypatch, change_detection)
     ds = ChangeDetectionDataset(tmp_path / "s", 64)
     first = [ds[i] for i in range(len(ds))]
     second = [ds[i] for i in range(len(ds))]
