@@ -4,7 +4,9 @@ only when chosen, so `mtrs --help` and `mtrs --version` stay fast (no torch impo
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import signal
 import sys
 
 from engine import __version__
@@ -17,6 +19,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "synth": ("synth", "generate a synthetic multi-temporal referring segmentation dataset"),
     "train": ("train", "train MTRefSeg-R1 (stage 1: change pretraining, stage 2: referring)"),
     "eval": ("evaluate", "evaluate a model on a dataset with the reference protocol"),
+    "export-training": (
+        "export_training",
+        "cut training chips and expressions from two rasters and change labels (vector or raster)",
+    ),
+    "finetune": ("finetune", "adapt a model to an exported training set (small data, CPU-friendly defaults)"),
+    "assess": ("assess", "accuracy of predicted changes against reference polygons or a raster"),
     "bench": ("bench", "run speed and memory benchmarks"),
     "serve": ("serve", "run the JSON-lines worker on stdin/stdout (used by the QGIS plugin)"),
 }
@@ -47,7 +55,15 @@ def _command_module(module_name: str):
         raise
 
 
+def _sigterm_as_interrupt(signum, frame) -> None:
+    """SIGTERM (a stop from QGIS, a scheduler, `kill`) takes the same path as Ctrl-C, so every `finally` and
+    cleanup runs: temporary folders are removed, fine-tuning keeps its best model so far."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
+    with contextlib.suppress(ValueError):  # not the main thread (embedded use): leave the handler as it is
+        signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
