@@ -11,6 +11,7 @@ import sys
 
 from engine import __version__
 from engine.errors import MtrsError
+from engine.tempdirs import remove_stale_temp_dirs
 
 # name -> (module under engine.commands, one-line help). Modules expose `configure(parser)` and `run(args)`.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -72,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     module = _command_module(args._module)
     if module is None:
         parser.error(f"command '{args.command}' is not available in this build")
+    remove_stale_temp_dirs()  # scratch folders of runs of this host that were killed (SIGKILL, power cut)
     try:
         return int(module.run(args) or 0)
     except MtrsError as exc:

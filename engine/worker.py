@@ -5,19 +5,26 @@ down, and the model plus the feature cache stay warm between prompts. Protocol: 
 A reader thread owns stdin so that `cancel` is seen while `analyse` runs on the main thread; stdout carries
 ONLY protocol lines (file descriptor 1 is re-pointed at stderr, so stray prints of libraries cannot corrupt
 the stream).
+
+Robustness: the reader never dies on a bad line (invalid UTF-8, not JSON, wrong types: each is answered
+with an `input_error` and the next line is read); every request's fields are type-checked once, before it
+runs; cancel ids are kept only for requests that are queued or running. SIGTERM (the plugin's stop after
+`shutdown` went unanswered) takes the path of a cancel: the running analysis unwinds, its temporary files
+are removed, and the process exits with 143.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
-import math
 import os
 import queue
+import signal
 import sys
 import threading
 import traceback
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from engine import __version__
 from engine.errors import Cancelled, InputError, MtrsError
@@ -31,7 +38,8 @@ class Worker:
         self.out = out
         self.lock = threading.Lock()
         self.requests: queue.Queue[dict | None] = queue.Queue()
-        self.cancelled: set[str] = set()
+        self.cancelled: set[str | int] = set()
+        self.pending: set[str | int] = set()  # ids queued, not yet started (cancel targets besides `running`)
         # Set when stdin closes: the client (QGIS) is gone, so a running analysis is cancelled rather than
         # finished for nobody (after a QGIS crash the worker must not linger for minutes).
         self.client_gone = threading.Event()
@@ -66,42 +74,78 @@ class Worker:
         self.send({"id": rid, "event": "error", "error": err})
 
     # -- input ----------------------------------------------------------------------------------------------
-    def reader(self, stream: TextIO) -> None:
-        """Parse lines; handle `cancel` at once (the main thread may be busy), queue everything else."""
-        for line in stream:
-            line = line.strip()
-            if not line:
-                continue
+    def bad_request(self, rid: Any, message: str) -> None:
+        self.send(
+            {"id": rid, "event": "error", "error": {"code": "input_error", "message": message, "hint": None}}
+        )
+
+    def reader(self, stream: BinaryIO | TextIO) -> None:
+        """Parse lines; handle `cancel` at once (the main thread may be busy), queue everything else. One bad
+        line (invalid UTF-8, not JSON, wrong types) is answered with an error; the loop goes on."""
+        try:
+            for raw in stream:
+                try:
+                    self.handle_line(raw)
+                except Exception as exc:  # never let one line kill the reader (the worker would hang)
+                    log.error("bad request line: %s", exc)
+                    with contextlib.suppress(Exception):
+                        self.bad_request(None, f"bad request: {type(exc).__name__}: {exc}"[:500])
+        finally:
+            self.client_gone.set()  # EOF: the client went away; a running request sees it as a cancel
+            self.requests.put(None)
+
+    def handle_line(self, raw: bytes | str) -> None:
+        if isinstance(raw, bytes):
             try:
-                msg = json.loads(line)
-                if not isinstance(msg, dict) or "cmd" not in msg:
-                    raise ValueError("expected an object with 'id', 'cmd' and 'params'")
-            except ValueError as exc:
-                self.send(
-                    {
-                        "id": None,
-                        "event": "error",
-                        "error": {"code": "input_error", "message": f"bad request: {exc}", "hint": None},
-                    }
-                )
-                continue
-            if msg["cmd"] == "cancel":
-                target = (msg.get("params") or {}).get("target")
-                self.cancelled.add(target)
-                self.send(
-                    {
-                        "id": msg.get("id"),
-                        "event": "result",
-                        "result": {"target": target, "running": target == self.running},
-                    }
-                )
-                continue
-            self.requests.put(msg)
-        self.client_gone.set()  # EOF: the client went away; a running request sees it as a cancel
-        self.requests.put(None)
+                line = raw.decode("utf-8").strip()
+            except UnicodeDecodeError:
+                self.bad_request(None, "bad request: the line is not valid UTF-8")
+                return
+        else:
+            line = raw.strip()
+        if not line:
+            return
+        try:
+            msg = json.loads(line)
+        except ValueError as exc:
+            self.bad_request(None, f"bad request: not JSON ({exc})")
+            return
+        if not isinstance(msg, dict) or "cmd" not in msg:
+            self.bad_request(None, "bad request: expected an object with 'id', 'cmd' and 'params'")
+            return
+        rid = msg.get("id")
+        if rid is not None and (not isinstance(rid, str | int) or isinstance(rid, bool)):
+            self.bad_request(None, f"bad request: 'id' must be a string or an integer, got {rid!r}"[:300])
+            return
+        cmd, params = msg.get("cmd"), msg.get("params")
+        if not isinstance(cmd, str):
+            self.bad_request(rid, f"bad request: 'cmd' must be a string, got {cmd!r}"[:300])
+            return
+        if params is not None and not isinstance(params, dict):
+            self.bad_request(rid, f"bad request: 'params' must be an object, got {type(params).__name__}")
+            return
+        if cmd == "cancel":
+            self.cancel((params or {}).get("target"), rid)
+            return
+        if rid is not None:
+            self.pending.add(rid)
+        self.requests.put(msg)
+
+    def cancel(self, target: Any, rid: Any) -> None:
+        """Mark a queued or running request cancelled; ids of unknown requests are not kept."""
+        if target is None or not isinstance(target, str | int) or isinstance(target, bool):
+            self.bad_request(rid, f"cancel needs 'target': the id of a request, got {target!r}"[:300])
+            return
+        running = target == self.running
+        known = running or target in self.pending
+        if known:
+            self.cancelled.add(target)
+        self.send(
+            {"id": rid, "event": "result", "result": {"target": target, "running": running, "known": known}}
+        )
 
     # -- main loop ------------------------------------------------------------------------------------------
-    def serve(self, stream: TextIO) -> int:
+    def serve(self, stream: BinaryIO | TextIO) -> int:
         threading.Thread(target=self.reader, args=(stream,), daemon=True, name="stdin-reader").start()
         self.send({"event": "ready", "version": __version__, "pid": os.getpid(), "protocol": PROTOCOL})
         while True:
@@ -109,21 +153,22 @@ class Worker:
             if msg is None:
                 return 0
             rid, cmd, params = msg.get("id"), msg.get("cmd"), msg.get("params") or {}
+            self.running = rid  # before leaving `pending`: a cancel arriving in between is never lost
+            self.pending.discard(rid)
             if cmd == "shutdown":
                 self.send({"id": rid, "event": "result", "result": {}})
                 return 0
             handler = getattr(self, f"cmd_{cmd}", None)
-            if handler is None:
-                self.error(rid, InputError(f"unknown command '{cmd}'"))
-                continue
-            self.running = rid
             try:
                 if rid in self.cancelled:
                     raise Cancelled("cancelled before it started")
+                if handler is None:
+                    raise InputError(f"unknown command '{cmd}'"[:300])
                 result = handler(rid, params)
                 self.send({"id": rid, "event": "result", "result": result})
             except BaseException as exc:
                 if isinstance(exc, KeyboardInterrupt | SystemExit):
+                    self.error(rid, Cancelled("the engine was stopped (terminated) while this request ran"))
                     raise
                 self.error(rid, exc)
             finally:
@@ -195,6 +240,9 @@ class Worker:
         }
 
     def cmd_load_model(self, rid, params) -> dict:
+        from engine.json_fields import check_field_types
+
+        check_field_types(params, _LOAD_TYPES)
         self._load(params.get("model"), params.get("revision"), params.get("device") or "auto", rid)
         return self._model_info()
 
@@ -223,15 +271,42 @@ class Worker:
         return result.to_json()
 
 
+_OPT_STR = ((str, type(None)), "a string or null")
+_LOAD_TYPES = {"model": _OPT_STR, "revision": _OPT_STR, "device": _OPT_STR}
+_ALIGN_TYPES = {
+    "earlier": ((str,), "a string"),
+    "later": ((str,), "a string"),
+    "extent_crs": _OPT_STR,
+    "extent_wkt": _OPT_STR,
+    "resampling": _OPT_STR,
+    "tile": ((int, type(None)), "an integer or null"),
+    "overlap": ((int, type(None)), "an integer or null"),
+}
+
+
 def check_alignment(params: dict, model=None) -> dict:
-    """Metadata-only look at a pair: grid, warping, overlap area, resolution ratio, tile count estimate."""
+    """Metadata-only look at a pair: grid, warping, overlap area, resolution ratio, tile count estimate.
+
+    For the dock, which shows layers on a map: plain images without georeference are refused here with a
+    hint (the pipeline itself can compare them in pixel coordinates)."""
     from shapely.geometry import box
 
     from engine.geo.align import align
     from engine.geo.measure import Measurer
     from engine.geo.raster import parse_bands
     from engine.geo.tiling import TileGrid
+    from engine.json_fields import check_field_types
 
+    for required in ("earlier", "later"):
+        if not params.get(required):
+            raise InputError(f"request field '{required}' is required")
+    check_field_types(params, _ALIGN_TYPES)
+    extent = params.get("extent")
+    if extent is not None and (
+        not isinstance(extent, list)
+        or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in extent)
+    ):
+        raise InputError(f"request field 'extent' must be a list of four numbers, got {extent!r}"[:300])
     pair = align(
         params["earlier"],
         params["later"],
@@ -247,12 +322,11 @@ def check_alignment(params: dict, model=None) -> dict:
         x0, y0 = pair.transform * (0, 0)
         x1, y1 = pair.transform * (pair.width, pair.height)
         overlap = m.area(box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
-        ratio = math.sqrt(_pixel_area(pair.later_src) / max(_pixel_area(pair.earlier), 1e-12))
+        ratio = pair.resolution_ratio
         tile = int(params.get("tile") or (model.config.image_size if model is not None else 256))
-        overlap_px = int(params.get("overlap", 64))
+        tile = min(max(32, tile), 8192)
+        overlap_px = max(0, int(params.get("overlap") if params.get("overlap") is not None else 64))
         warnings = list(pair.warnings)
-        if ratio > 1.5 or ratio < 1 / 1.5:
-            warnings.append(f"the rasters' resolutions differ by a factor {ratio:.2f}")
         return {
             "same_grid": pair.same_grid,
             "will_warp": not pair.same_grid,
@@ -265,17 +339,6 @@ def check_alignment(params: dict, model=None) -> dict:
         pair.close()
 
 
-def _pixel_area(ds) -> float:
-    """Ground area (m²) of the raster's centre pixel in its own CRS."""
-    from shapely.geometry import Polygon
-
-    from engine.geo.measure import Measurer
-
-    t = ds.transform
-    c, r = ds.width // 2, ds.height // 2
-    return Measurer(ds.crs).area(Polygon([t * (c, r), t * (c + 1, r), t * (c + 1, r + 1), t * (c, r + 1)]))
-
-
 def _json_default(obj):
     if hasattr(obj, "item"):
         return obj.item()
@@ -285,7 +348,8 @@ def _json_default(obj):
 
 
 def main() -> int:
-    """Keep fd 1 for the protocol only; everything else printed goes to stderr."""
+    """Keep fd 1 for the protocol only; everything else printed goes to stderr. Exit codes: 0 after
+    `shutdown` or end of input, 143 after SIGTERM (130 after Ctrl-C)."""
     logging.basicConfig(
         level=os.environ.get("MTRS_LOG", "INFO"),
         stream=sys.stderr,
@@ -294,8 +358,26 @@ def main() -> int:
     proto = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
     os.dup2(2, 1)
     sys.stdout = sys.stderr
-    stdin = open(sys.stdin.fileno(), encoding="utf-8", closefd=False)  # noqa: SIM115
-    return Worker(proto).serve(stdin)
+    stdin = open(sys.stdin.fileno(), "rb", buffering=0, closefd=False)  # noqa: SIM115  (bytes: see reader)
+    worker = Worker(proto)
+    terminated = threading.Event()
+
+    def on_sigterm(signum, frame) -> None:
+        # the path of a cancel: the running analysis unwinds now (every `finally` removes its temporary
+        # files), and a later check of `cancel()` sees the client as gone
+        terminated.set()
+        worker.client_gone.set()
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    from engine.tempdirs import remove_stale_temp_dirs
+
+    remove_stale_temp_dirs()  # scratch folders of killed runs of this host (staging: where outputs go)
+    try:
+        return worker.serve(stdin)
+    except KeyboardInterrupt:
+        log.info("stopped by %s", "SIGTERM" if terminated.is_set() else "an interrupt")
+        return 143 if terminated.is_set() else 130
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 
@@ -47,6 +48,63 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
+MAX_PROMPTS_FILE_BYTES = 1024 * 1024
+
+
+def read_prompts_file(path: str) -> list[str]:
+    """One prompt per line (UTF-8; lines starting with # are comments). Each way a file can be unusable
+    (missing, a folder, binary, another encoding, empty) is one InputError that says which."""
+    from engine.errors import InputError
+
+    if os.path.isdir(path):
+        raise InputError(f"the prompts file {path} is a folder", hint="give a text file, one prompt per line")
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_PROMPTS_FILE_BYTES + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read the prompts file: {exc}") from None
+    if len(data) > MAX_PROMPTS_FILE_BYTES:
+        raise InputError(f"the prompts file {path} is larger than 1 MB", hint="one prompt per line")
+    if b"\x00" in data:
+        raise InputError(
+            f"the prompts file {path} is not a text file (it contains NUL bytes)",
+            hint="give a UTF-8 text file, one prompt per line",
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"the prompts file {path} is not UTF-8 text "
+            f"(byte 0x{data[exc.start]:02x} at position {exc.start})",
+            hint="save it as UTF-8 (in most editors: Save as, Encoding: UTF-8)",
+        ) from None
+    prompts = [
+        line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")
+    ]
+    if not prompts:
+        raise InputError(
+            f"the prompts file {path} has no prompt (it is empty or holds only comments)",
+            hint="write one prompt per line; lines starting with # are comments",
+        )
+    return prompts
+
+
+def _check_prompts_file_is_not_an_output(args: argparse.Namespace) -> None:
+    """The prompts file is an input of the run too: no output may replace it."""
+    from engine.errors import MtrsError
+    from engine.geo.outputs import check_collisions, planned_files
+    from engine.geo.writer import driver_for
+
+    if not args.prompts:
+        return
+    try:
+        driver = driver_for(args.output)
+    except MtrsError:
+        driver = None
+    outputs = planned_files(args.output, driver) + ([args.probabilities] if args.probabilities else [])
+    check_collisions(outputs, [args.prompts])
+
+
 def build_request(args: argparse.Namespace):
     from engine.errors import InputError
     from engine.geo.raster import parse_bands
@@ -54,11 +112,7 @@ def build_request(args: argparse.Namespace):
 
     prompts = list(args.prompt)
     if args.prompts:
-        try:
-            with open(args.prompts, encoding="utf-8") as fh:
-                prompts += [line.strip() for line in fh if line.strip() and not line.startswith("#")]
-        except OSError as exc:
-            raise InputError(f"cannot read the prompts file: {exc}") from None
+        prompts += read_prompts_file(args.prompts)
     extent, extent_crs = None, args.extent_crs
     if args.extent:
         parts = _floats(args.extent)
@@ -106,6 +160,7 @@ def run(args: argparse.Namespace) -> int:
     from engine.pipeline import analyse
 
     request = build_request(args)
+    _check_prompts_file_is_not_an_output(args)
     bar = None
 
     def progress(done: int, total: int, message: str) -> None:
@@ -123,8 +178,11 @@ def run(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
     hits = f", {result.cache_hits} cached" if result.cache_hits else ""
+    for note in result.warnings:
+        print(f"note: {note}", file=sys.stderr)
+    unit = "px" if result.run_record.get("area_unit") == "px" else "m²"
     print(
-        f"{result.n_polygons} polygon(s), {result.total_area_m2:,.1f} m² in total → {result.output} "
+        f"{result.n_polygons} polygon(s), {result.total_area_m2:,.1f} {unit} in total → {result.output} "
         f"(layer '{result.layer}')\n"
         f"{result.tiles} tile(s){hits} on {result.device} in {result.seconds:.1f} s"
         + (f"; probabilities → {result.probabilities}" if result.probabilities else "")

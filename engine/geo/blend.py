@@ -9,11 +9,13 @@ and the strip is shifted up. No temporary full-scene raster is written or read b
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 
 import numpy as np
 import rasterio
 from rasterio.crs import CRS
+from rasterio.errors import NotGeoreferencedWarning
 from rasterio.transform import Affine
 from rasterio.windows import Window
 
@@ -22,26 +24,31 @@ from engine.geo.tiling import TileGrid, weight_window
 PROB_NODATA = -1.0
 
 
-def create_probability_raster(path: str, width: int, height: int, bands: int, crs: CRS, transform: Affine):
-    """Tiled, DEFLATE-compressed float32 GeoTIFF; nodata = -1 where no valid input existed."""
-    return rasterio.open(
-        path,
-        "w",
-        driver="GTiff",
-        width=width,
-        height=height,
-        count=bands,
-        dtype="float32",
-        crs=crs,
-        transform=transform,
-        nodata=PROB_NODATA,
-        tiled=True,
-        blockxsize=256,
-        blockysize=256,
-        compress="deflate",
-        predictor=3,
-        BIGTIFF="IF_SAFER",
-    )
+def create_probability_raster(
+    path: str, width: int, height: int, bands: int, crs: CRS | None, transform: Affine, dtype: str = "float32"
+):
+    """Tiled, DEFLATE-compressed GeoTIFF: float32 probabilities with nodata = -1 where no valid input existed
+    (or, `dtype="uint8"`, an 8-bit image later copied to PNG for plain images: no georeference then)."""
+    kw = {"nodata": PROB_NODATA, "predictor": 3} if dtype == "float32" else {"predictor": 2}
+    with warnings.catch_warnings():  # plain images (crs None) have no geotransform, by design
+        warnings.simplefilter("ignore", NotGeoreferencedWarning)
+        return rasterio.open(
+            path,
+            "w",
+            driver="GTiff",
+            width=width,
+            height=height,
+            count=bands,
+            dtype=dtype,
+            crs=crs,
+            transform=transform,
+            tiled=True,
+            blockxsize=256,
+            blockysize=256,
+            compress="deflate",
+            BIGTIFF="IF_SAFER",
+            **kw,
+        )
 
 
 StripSink = Callable[[int, np.ndarray], None]  # (region row of the strip's top, bands×rows×width)
@@ -64,6 +71,7 @@ class StripBlender:
         self.den = np.zeros((self.rows, grid.width), dtype=np.float32)
         self.top = 0  # region row of strip row 0
         self.written = 0  # region rows already flushed
+        self.valid_pixels = 0  # pixels that had valid input in both dates (all-nodata input: 0)
 
     def add(self, window: Window, probs: np.ndarray, valid: np.ndarray | None) -> None:
         """probs: bands×h×w in [0, 1] for `window` (region coordinates); valid: h×w bool, None = all valid.
@@ -100,18 +108,27 @@ class StripBlender:
         covered = den > 0
         if covered.all():  # the usual case: no `where=` (a masked ufunc is several times slower)
             np.divide(self.num[:, :n], den, out=out)
+            self.valid_pixels += covered.size
         else:
             out.fill(PROB_NODATA)
             np.divide(self.num[:, :n], den, out=out, where=covered[None])
+            self.valid_pixels += int(np.count_nonzero(covered))
         self.sink(self.top, out)
         self.written = self.top + n
 
 
 class ProbabilityWriter:
-    """Strip sink writing into an open probability raster (only when the user asked for the raster)."""
+    """Strip sink writing into an open probability raster (only when the user asked for the raster).
 
-    def __init__(self, dst):
-        self.dst = dst
+    `byte`: None writes the float probabilities; "probability" writes them as 0–255 (nodata → 0), "mask"
+    writes 255 where the probability reaches `threshold`, else 0 (8-bit images of plain-image pairs)."""
+
+    def __init__(self, dst, byte: str | None = None, threshold: float = 0.5):
+        self.dst, self.byte, self.threshold = dst, byte, threshold
 
     def __call__(self, top: int, strip: np.ndarray) -> None:
+        if self.byte == "mask":
+            strip = np.where(strip >= self.threshold, 255, 0).astype(np.uint8)
+        elif self.byte == "probability":
+            strip = np.rint(np.clip(strip, 0.0, 1.0) * 255.0).astype(np.uint8)
         self.dst.write(strip, window=Window(0, top, strip.shape[2], strip.shape[1]))

@@ -19,10 +19,12 @@ from shapely.geometry.base import BaseGeometry
 class Measurer:
     """Area (m²) and perimeter (m) of geometries given in `crs` coordinates."""
 
-    def __init__(self, crs: CRS):
+    def __init__(self, crs: CRS | None):
+        """`crs` None: pixel coordinates of plain images; areas and lengths are then in pixels."""
         self.crs = crs
-        self.geographic = bool(crs.is_geographic)
-        if not self.geographic:
+        self.geographic = bool(crs is not None and crs.is_geographic)
+        self.unit = 1.0
+        if crs is not None and not self.geographic:
             try:
                 self.unit = float(crs.linear_units_factor[1])
             except Exception:  # unknown unit: assume metres

@@ -7,12 +7,15 @@ and before any heavy work starts (no model load, no temp files).
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
 
 import rasterio
-from rasterio.errors import RasterioIOError
+from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
 
 from engine.errors import InputError
+
+MAX_CHECKED_BLOCKS = 200_000  # header look-ups per band for the truncation check (about 0.5 s)
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class RasterInfo:
     bands: tuple[int, ...]  # 1-based selection (length 1 or 3; 1 band is replicated to 3 at read time)
     mtime: float
     size: int
+    georef: str = "transform"  # "transform", "gcps" (warped with its GCPs) or "none" (pixel coordinates)
 
 
 def parse_bands(text: str | list[int] | tuple[int, ...] | None) -> list[int] | None:
@@ -61,39 +65,131 @@ def select_bands(count: int, requested: list[int] | None, path: str) -> tuple[in
     return tuple(requested)
 
 
-def open_checked(path: str, bands: list[int] | None = None) -> tuple[rasterio.io.DatasetReader, RasterInfo]:
-    """Open `path` for reading; raise InputError for a missing file, a non-raster, a raster without CRS or
-    geotransform, or an unknown band. The caller closes the dataset."""
+def open_checked(
+    path: str,
+    bands: list[int] | None = None,
+    *,
+    allow_ungeoreferenced: bool = False,
+    allow_gcps: bool = False,
+) -> tuple[rasterio.io.DatasetReader, RasterInfo]:
+    """Open `path` for reading; raise InputError for a missing file, a folder, a non-raster, a truncated
+    GeoTIFF, a raster without CRS or geotransform, or an unknown band. The caller closes the dataset.
+
+    `allow_gcps`: a raster georeferenced only by ground control points is accepted (the caller warps it
+    with them). `allow_ungeoreferenced`: a plain image (no CRS, no geotransform, no GCPs: PNG, JPEG) is
+    accepted; its info then has `georef == "none"` (the caller decides what that means)."""
     path = os.fspath(path)
-    if not os.path.exists(path) and "://" not in path and not path.startswith("/vsi"):
+    name = os.path.basename(path) or path
+    local = "://" not in path and not path.startswith("/vsi")
+    if local and not os.path.exists(path):
         raise InputError(f"input raster not found: {path}")
+    if local and os.path.isdir(path):
+        raise InputError(f"{path} is a folder, not a raster file", hint="give the raster file inside it")
     try:
-        ds = rasterio.open(path)
+        with warnings.catch_warnings():
+            # plain images are reported below in words; rasterio's warning would print a library path
+            warnings.simplefilter("ignore", NotGeoreferencedWarning)
+            ds = rasterio.open(path)
     except RasterioIOError as exc:
         raise InputError(f"not a raster GDAL can read: {path}", hint=str(exc).splitlines()[0]) from None
     try:
-        if ds.crs is None:
+        if local:
+            check_complete(ds, path)
+        georef = _georeference(ds)
+        if georef == "none" and not allow_ungeoreferenced:
             raise InputError(
-                f"{os.path.basename(path)} has no coordinate reference system",
+                f"{name} is not georeferenced (no coordinate reference system, no geotransform)",
+                hint="georeference it first (QGIS: Raster > Georeferencer); `mtrs predict` also takes two "
+                "plain images of the same size and works in pixel coordinates",
+            )
+        if georef == "gcps" and not allow_gcps:
+            raise InputError(
+                f"{name} is georeferenced by ground control points only",
+                hint="warp it first (gdalwarp, or QGIS: Raster > Projections > Warp)",
+            )
+        if georef == "no-crs":
+            raise InputError(
+                f"{name} has no coordinate reference system",
                 hint="assign one (QGIS: Raster > Projections > Assign Projection; GDAL: gdal_edit -a_srs)",
             )
-        if ds.transform.is_identity:
-            raise InputError(f"{os.path.basename(path)} has no geotransform (it is not georeferenced)")
+        if georef == "no-transform":
+            raise InputError(
+                f"{name} has a coordinate reference system but no geotransform (it is not georeferenced)",
+                hint="georeference it first (QGIS: Raster > Georeferencer)",
+            )
         selected = select_bands(ds.count, bands, path)
         stat = os.stat(path) if os.path.exists(path) else None
+        crs = ds.crs if georef != "gcps" else ds.gcps[1]
         info = RasterInfo(
             path=os.path.abspath(path) if stat else path,
             width=ds.width,
             height=ds.height,
             count=ds.count,
             dtypes=tuple(ds.dtypes[b - 1] for b in selected),
-            crs_wkt=ds.crs.to_wkt(),
+            crs_wkt=crs.to_wkt() if crs is not None else "",
             transform=tuple(ds.transform)[:6],
             bands=selected,
             mtime=stat.st_mtime if stat else 0.0,
             size=stat.st_size if stat else 0,
+            georef=georef,
         )
     except BaseException:
         ds.close()
         raise
     return ds, info
+
+
+def _georeference(ds) -> str:
+    """'transform' (CRS + geotransform), 'gcps' (ground control points with a CRS), 'none' (a plain
+    image), or what is missing: 'no-crs' (a geotransform without CRS), 'no-transform' (a CRS only)."""
+    has_transform = not ds.transform.is_identity
+    if ds.crs is not None and has_transform:
+        return "transform"
+    gcps, gcp_crs = ds.gcps
+    if gcps and gcp_crs is not None:
+        return "gcps"
+    if has_transform:
+        return "no-crs"
+    return "none" if ds.crs is None else "no-transform"
+
+
+def check_complete(ds, path: str) -> None:
+    """InputError if a GeoTIFF's image blocks reach past the end of the file (a truncated copy or download).
+
+    Why: GDAL opens a truncated GeoTIFF (its header is at the start) and fails only when the missing blocks
+    are read, minutes into a run. The block offsets and sizes are in the header: checking them costs
+    microseconds per block and no pixel read."""
+    problem = incomplete_blocks(ds, path, allow_sparse=True)
+    if problem:
+        raise InputError(
+            f"{os.path.basename(path)} is truncated: {problem}", hint="copy or download the file again"
+        )
+
+
+def incomplete_blocks(ds, path: str, allow_sparse: bool = True) -> str | None:
+    """What is wrong with a GeoTIFF's blocks (None: nothing, or not a GeoTIFF): a block beyond the end of the
+    file, or (`allow_sparse=False`, for a file we wrote in full) a block that was never written."""
+    if ds.driver != "GTiff":
+        return None
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        return None
+    bands = [1] if ds.interleaving is not None and ds.interleaving.name == "PIXEL" else range(1, ds.count + 1)
+    for b in bands:
+        bh, bw = ds.block_shapes[b - 1]
+        rows, cols = -(-ds.height // bh), -(-ds.width // bw)
+        blocks = [(i, j) for i in range(rows) for j in range(cols)]
+        if len(blocks) > MAX_CHECKED_BLOCKS:  # very large rasters: the last blocks and an even sample
+            step = len(blocks) // MAX_CHECKED_BLOCKS + 1
+            blocks = blocks[::step] + blocks[-1024:]
+        for i, j in blocks:
+            off = int(ds.get_tag_item(f"BLOCK_OFFSET_{j}_{i}", "TIFF", bidx=b) or 0)
+            if off == 0:  # sparse block: legal in a file read (reads as nodata), a failed write in ours
+                if not allow_sparse:
+                    return f"block ({i}, {j}) of band {b} was not written"
+                continue
+            length = int(ds.get_tag_item(f"BLOCK_SIZE_{j}_{i}", "TIFF", bidx=b) or 0)
+            if off + length > size:
+                return f"image data ends at byte {size:,} but the file needs {off + length:,}"
+    return None

@@ -11,30 +11,43 @@ from __future__ import annotations
 import json
 import os
 import re
+import warnings
 from pathlib import Path
 
 import torch
 
 from engine.errors import ModelError
 from engine.model.config import ModelConfig
+from engine.model.config_checks import check_checkpoint_meta
 
 FORMAT_NAME = "mtrs-mtrefseg-r1"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: tensors may be left out and taken from pip packages (engine/model/package_weights.py)
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "model.safetensors"
 HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 HUB_PATTERNS = ["config.json", "model.safetensors", "tokenizer*", "special_tokens_map.json", "*.txt", "*.md"]
 
 
-def save_checkpoint(model, directory: str | os.PathLike) -> Path:
-    """Write config.json + model.safetensors + tokenizer files into `directory` (created if needed)."""
+def save_checkpoint(model, directory: str | os.PathLike, *, omit_package_weights: bool = True) -> Path:
+    """Write config.json + model.safetensors + tokenizer files into `directory` (created if needed).
+
+    Tensors still identical to the pip package they came from are left out unless `omit_package_weights` is
+    False (then the folder needs no package to load); format version 1 when nothing is left out."""
     from safetensors.torch import save_file
+
+    from engine.model.package_weights import RECORD_KEY
+    from engine.model.package_weights import omit_package_weights as omit
 
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
-    meta = {"format": FORMAT_NAME, "format_version": FORMAT_VERSION, "config": model.config.to_dict()}
-    (out / CONFIG_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     state = {k: v.detach().contiguous().cpu() for k, v in model.state_dict().items()}
+    record = {}
+    if omit_package_weights:
+        state, record = omit(model, state)
+    meta = {"format": FORMAT_NAME, "format_version": 2 if record else 1, "config": model.config.to_dict()}
+    if record:
+        meta[RECORD_KEY] = record
+    (out / CONFIG_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     tmp = out / (WEIGHTS_FILE + ".partial")
     save_file(state, str(tmp), metadata={"format": "pt", "mtrs_format": FORMAT_NAME})
     tmp.replace(out / WEIGHTS_FILE)  # atomic: a crash never leaves a truncated model.safetensors
@@ -49,6 +62,11 @@ def resolve_source(source: str | os.PathLike, revision: str | None) -> tuple[Pat
     if path.is_dir():
         return path, revision
     text = str(source)
+    if path.is_file():
+        raise ModelError(
+            f"model {text!r} is a file; a model is a folder with config.json and model.safetensors",
+            hint="give the folder that holds the model's files",
+        )
     if path.exists() or text.startswith((".", "/", "~")) or not HUB_ID.match(text):
         raise ModelError(
             f"model not found: {text!r} is neither a folder nor a hub id (owner/name)",
@@ -88,6 +106,7 @@ def read_config(directory: Path) -> ModelConfig:
             f"(format {meta.get('format') if isinstance(meta, dict) else None!r})",
             hint="save models with MTRS (model.save_pretrained / mtrs train)",
         )
+    check_checkpoint_meta(meta, cfg_path)  # types and ranges, before anything is built
     if int(meta.get("format_version", 0)) > FORMAT_VERSION:
         raise ModelError(f"{cfg_path} uses format version {meta['format_version']}", hint="update MTRS")
     return ModelConfig.from_dict(meta["config"])
@@ -103,9 +122,18 @@ def read_weights(directory: Path) -> dict[str, torch.Tensor]:
         if legacy:
             # Legacy files: never unpickle arbitrary objects, tensors only.
             try:
-                return torch.load(legacy[0], map_location="cpu", weights_only=True)
+                with warnings.catch_warnings():  # torch's notes on pickle protocols mean nothing to a user
+                    warnings.simplefilter("ignore")
+                    return torch.load(legacy[0], map_location="cpu", weights_only=True)
             except Exception as exc:
-                raise ModelError(f"cannot read {legacy[0]} safely: {exc}") from exc
+                if "weights only load failed" not in str(exc).lower():
+                    raise ModelError(f"{legacy[0]} is corrupt or not a PyTorch weights file") from None
+                # torch's own message advises weights_only=False, i.e. running the file's code: not relayed
+                raise ModelError(
+                    f"{legacy[0]} holds more than plain tensors (pickled objects, which can run code); "
+                    "MTRS does not unpickle them",
+                    hint="convert it to model.safetensors with a tool you trust, or re-save the model",
+                ) from None
         raise ModelError(
             f"{weights} is missing", hint="a model folder needs config.json and model.safetensors"
         )

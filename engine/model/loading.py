@@ -17,14 +17,16 @@ from engine.model.checkpoint import (
     save_checkpoint,
 )
 from engine.model.config import ModelConfig
+from engine.model.config_checks import check_before_allocation
 from engine.model.language import new_tokenizer
 from engine.model.mtrefseg import MTRefSegR1
+from engine.model.package_weights import load_package_weights, read_package_record, restore_package_weights
 
 BUNDLED_MODEL_DIR = Path(__file__).resolve().parent.parent / "bundled" / "mtrefseg-r1-tiny-demo"
 
 
-def _save_pretrained(self: MTRefSegR1, directory: str | os.PathLike) -> Path:
-    return save_checkpoint(self, directory)
+def _save_pretrained(self: MTRefSegR1, directory: str | os.PathLike, **options) -> Path:
+    return save_checkpoint(self, directory, **options)
 
 
 MTRefSegR1.save_pretrained = _save_pretrained
@@ -36,10 +38,13 @@ def build_model(
     swin_weights: str | os.PathLike | None = None,
     phi: str | os.PathLike | None = None,
     device: str | torch.device | None = None,
+    package_weights: bool = True,
 ) -> MTRefSegR1:
     """A new model. Without base weights: random init (tests, toy training). With `swin_weights` (timm hub id
     or file) and/or `phi` (hub id or folder): those parts start from pretrained weights; the language-model
-    dims and vocabulary then come from the Phi checkpoint."""
+    dims and vocabulary then come from the Phi checkpoint. Parts whose config names a pip package (the lite
+    preset's encoder and sentence encoder) start from that package's weights unless `package_weights` is
+    False; the tokenizer of such a language model always comes from its package."""
     base_lm = old_vocab = pad_id = None
     tokenizer = None
     if phi is not None:
@@ -65,6 +70,8 @@ def build_model(
         from engine.model.base_weights import load_swin_weights
 
         load_swin_weights(model.vision_encoder, swin_weights)
+    if package_weights:
+        load_package_weights(model)
     if device is not None:
         model.to(device)
     return model
@@ -91,8 +98,11 @@ def load_model(
     state = read_weights(directory)
     with torch.device("meta"):
         model = MTRefSegR1(cfg)
+    check_before_allocation(model, state, str(directory / "model.safetensors"))  # shapes, memory, NaN
     model = model.to_empty(device="cpu")
-    load_state_strict(model, state, str(directory / "model.safetensors"))
+    origin = str(directory / "model.safetensors")
+    state = restore_package_weights(model, state, read_package_record(directory), origin)
+    load_state_strict(model, state, origin)
     _restore_buffers(model)
     model.set_tokenizer(tokenizer)
     model.model_id, model.revision = model_id, revision
@@ -106,6 +116,6 @@ def _restore_buffers(model: MTRefSegR1) -> None:
         if callable(init):
             init()
     lm = model.language_model
-    rotary = getattr(lm.model, "rotary_emb", None)
+    rotary = getattr(getattr(lm, "model", None), "rotary_emb", None)  # the sentence encoder has none
     if rotary is not None:
         lm.model.rotary_emb = type(rotary)(config=lm.config)

@@ -1,8 +1,14 @@
 """`analyse(request)`: the ONE analysis entry point of the CLI, the worker (dock, Processing) and scripts.
 
-Order matters for the user: every cheap check (options, output path, inputs, alignment, prompts) runs before
-the model is loaded or any file is created, so a typo costs milliseconds, not minutes. All intermediate files
-live in a temporary folder that is removed whatever happens; outputs appear only complete (atomic renames).
+Order matters for the user: every cheap check (options, output path, inputs, alignment, collisions between
+outputs and inputs, prompts) runs before the model is loaded or any file is created, so a typo costs
+milliseconds, not minutes. Every output is built in a hidden staging folder beside its destination, removed
+whatever happens (errors, cancel, Ctrl-C, SIGTERM; leftovers of killed runs are removed by the next run);
+all outputs of a run are moved into place together at the end, or none (engine.geo.outputs.commit).
+
+Two plain images without georeference (PNG, JPEG of the same size) are analysed in pixel coordinates:
+polygons in pixels (x = column, y = row), `area_px`/`perimeter_px` fields, and `-o mask.png` /
+`--probabilities prob.png` give 8-bit images; the result's `warnings` say so.
 """
 
 from __future__ import annotations
@@ -10,8 +16,6 @@ from __future__ import annotations
 import contextlib
 import os
 import platform
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -22,24 +26,28 @@ import rasterio
 import torch
 
 from engine import __version__
-from engine.errors import Cancelled, InputError, OutputError
+from engine.errors import Cancelled, InputError
 from engine.geo.align import AlignedPair, align, parse_crs
-from engine.geo.blend import ProbabilityWriter, StripBlender, create_probability_raster
+from engine.geo.blend import ProbabilityWriter, StripBlender
 from engine.geo.measure import Measurer
 from engine.geo.normalise import Stretch, compute_stretch
+from engine.geo.outputs import Staging, commit
 from engine.geo.tiling import TileGrid
 from engine.geo.vectorise import StripPolygoniser, location_name
-from engine.geo.writer import Feature, FeatureWriter, check_output, utc_now
+from engine.geo.writer import PIXEL_FIELD_NAMES, Feature, FeatureWriter, utc_now
 from engine.pipeline.background import OrderedWorker
 from engine.pipeline.cache import FeatureCache
 from engine.pipeline.device import cpu_threads, default_batch_size, resolve_device
+from engine.pipeline.image_outputs import checked_sink, finish_images, image_outputs, open_image, stage_record
 from engine.pipeline.inference import ALL_CHANGES, run_tiles
 from engine.pipeline.request import AnalysisRequest, AnalysisResult
+from engine.pipeline.run_checks import PNG, check_memory, check_outputs, check_pair_outputs, tile_size
 
 ProgressFn = Callable[[int, int, str], None]
 CancelFn = Callable[[], bool]
 ALL_CHANGES_LABEL = "(all changes)"
 GDAL_CACHE_BYTES = int(os.environ.get("MTRS_GDAL_CACHE_MB", "64")) * 1024 * 1024
+NODATA_NOTE_FRACTION = 0.001  # report invalid (nodata/NaN) areas above this fraction
 
 
 def analyse(
@@ -68,9 +76,8 @@ def _analyse(
     if isinstance(request, dict):
         request = AnalysisRequest.from_json(request)
     request.validate()
-    check_output(request.output, request.overwrite)
-    if request.probabilities:
-        _check_probabilities(request.probabilities, request.output, request.overwrite)
+    mask_png = Path(request.output).suffix.lower() == PNG
+    outputs = check_outputs(request, mask_png)
     timings: dict[str, float] = {}
     pair = align(
         request.earlier,
@@ -81,9 +88,12 @@ def _analyse(
         request.extent_crs,
         request.extent_wkt,
         request.resampling,
+        allow_pixel_coordinates=True,
     )
-    tmpdir = output = None
+    staging = Staging()
+    output = None
     try:
+        check_pair_outputs(pair, request, mask_png, outputs)
         out_crs = parse_crs(request.output_crs, pair.crs)
         timings["align"] = time.perf_counter() - t0
         device = resolve_device(request.device)
@@ -97,10 +107,15 @@ def _analyse(
             _move_model(model, device)
         for prompt in request.prompts:
             model.tokenize_check(prompt)
-        tile = int(request.tile or model.config.image_size)
+        tile = tile_size(request, model, pair)
         if request.overlap >= tile:
-            raise InputError(f"overlap ({request.overlap}) must be smaller than the tile ({tile})")
+            raise InputError(
+                f"the overlap of {request.overlap} px must be smaller than the tile of {tile} px",
+                hint=f"pass --overlap {tile // 4} (or less)",
+            )
         grid = TileGrid(pair.width, pair.height, tile, request.overlap)
+        batch = request.batch_size or _model_batch_size(model, device)
+        check_memory(grid, len(request.prompts) or 1, batch, pair)
         t = time.perf_counter()
         stretch = _cached_stretch(pair, request, cache)
         timings["statistics"] = time.perf_counter() - t
@@ -108,16 +123,20 @@ def _analyse(
         labels = [ALL_CHANGES_LABEL] if request.all_changes else list(request.prompts)
         pair_key = _pair_key(pair, grid, stretch.to_json(), request, model)
 
-        tmpdir = tempfile.mkdtemp(prefix="mtrs-")
-        prob_path = os.path.join(tmpdir, "probabilities.tif")
         t = time.perf_counter()
-        batch = request.batch_size or _model_batch_size(model, device)
         measurer = Measurer(pair.crs)
         run_utc = utc_now()
         layer = _layer_name(request.output)
         # polygons go to a temporary file beside the output as soon as they are final (memory flat in the
         # number of polygons); it is moved into place only when the run completes, removed otherwise
-        output = FeatureWriter(request.output, layer, out_crs.to_wkt(), request.overwrite)
+        if not mask_png:
+            output = FeatureWriter(
+                request.output,
+                layer,
+                out_crs.to_wkt() if out_crs is not None else None,
+                request.overwrite,
+                field_names=PIXEL_FIELD_NAMES if pair.pixel_mode else None,
+            )
         transformer = _transformer(pair.crs, out_crs)
         totals = {"n": 0, "area": 0.0}
 
@@ -152,7 +171,8 @@ def _analyse(
                             },
                         )
                     )
-                output.write(features)
+                if output is not None:
+                    output.write(features)
 
             return emit
 
@@ -170,17 +190,14 @@ def _analyse(
             )
             for label in labels
         ]
+        images = image_outputs(request, mask_png, staging)
         with contextlib.ExitStack() as stack:
-            writer = None
-            if request.probabilities:
-                dst = stack.enter_context(
-                    create_probability_raster(
-                        prob_path, pair.width, pair.height, len(heads), pair.crs, pair.transform
-                    )
+            writers = []
+            for image in images:
+                dst = stack.enter_context(open_image(image, pair, len(heads), labels))
+                writers.append(
+                    checked_sink(ProbabilityWriter(dst, image.byte, request.threshold), image.target)
                 )
-                for b, label in enumerate(labels, start=1):
-                    dst.set_band_description(b, label[:200])
-                writer = ProbabilityWriter(dst)
             background = stack.enter_context(OrderedWorker(name="mtrs-vectorise"))
 
             def polygonise_strip(top: int, strip: np.ndarray) -> None:
@@ -193,7 +210,7 @@ def _analyse(
                 # each strip is polygonised (in the background, while the next row is predicted) as the
                 # blender releases it: no full-scene array, no temporary raster read back
                 background.submit(polygonise_strip, top, strip)
-                if writer is not None:
+                for writer in writers:
                     writer(top, strip)
 
             blender = StripBlender(sink, grid, len(heads))
@@ -204,6 +221,12 @@ def _analyse(
             background.drain()
             # wall time of reading + predicting + blending; "vectorise" overlaps with it
             timings["inference"] = time.perf_counter() - t
+            valid_fraction = blender.valid_pixels / max(1, pair.width * pair.height)
+            if blender.valid_pixels == 0:
+                raise InputError(
+                    "there is no valid pixel where both rasters overlap: everything is nodata, masked or NaN",
+                    hint="check the rasters' nodata values, masks and bands (--bands-earlier, --bands-later)",
+                )
 
             t = time.perf_counter()
             for label, polygoniser in zip(labels, polygonisers, strict=True):
@@ -219,6 +242,12 @@ def _analyse(
                 raise Cancelled("analysis cancelled")
 
         n_polygons, total_area = totals["n"], float(totals["area"])
+        notes = list(pair.warnings)
+        if 1.0 - valid_fraction >= NODATA_NOTE_FRACTION:
+            notes.append(
+                f"{100 * (1 - valid_fraction):.1f} % of the analysed area has no valid data in one date or "
+                "both (nodata, mask or NaN): no change is reported there"
+            )
         record = {
             "run_utc": run_utc,
             "request": request.to_json(),
@@ -232,7 +261,9 @@ def _analyse(
             "alignment": {
                 "same_grid": pair.same_grid,
                 "warnings": pair.warnings,
-                "crs": pair.crs.to_string(),
+                "crs": pair.crs.to_string() if pair.crs is not None else None,
+                "pixel_coordinates": pair.pixel_mode,
+                "resolution_ratio": pair.resolution_ratio,
                 "region": [int(pair.region.col_off), int(pair.region.row_off), pair.width, pair.height],
                 "transform": list(pair.transform)[:6],
                 "bands_earlier": list(pair.earlier_info.bands),
@@ -247,15 +278,22 @@ def _analyse(
                 "oom_backoffs": stats.oom_backoffs,
             },
             "cache_hits": stats.cache_hits,
-            "output_crs": out_crs.to_string(),
+            "output_crs": out_crs.to_string() if out_crs is not None else None,
             "n_polygons": n_polygons,
             "total_area_m2": total_area,
+            "area_unit": "px" if pair.pixel_mode else "m2",
+            "valid_fraction": valid_fraction,
+            "warnings": notes,
             "timings_s": timings,
         }
         t = time.perf_counter()
-        output.commit(record)
-        if request.probabilities:
-            _move_into_place(prob_path, request.probabilities)
+        moves = finish_images(images)
+        if output is not None:
+            output.commit(record, extra=moves)
+        else:  # a mask PNG: its run record beside it
+            moves.append(stage_record(staging, request.output, record))
+            moves.sort(key=lambda m: m[1] == os.path.abspath(request.output))  # main file last
+            commit(moves, request.overwrite)
         timings["write"] = time.perf_counter() - t
         timings["total"] = time.perf_counter() - t0
         return AnalysisResult(
@@ -270,13 +308,13 @@ def _analyse(
             probabilities=os.path.abspath(request.probabilities) if request.probabilities else None,
             run_record=record,
             prompts=labels,
+            warnings=notes,
         )
     finally:
         pair.close()
         if output is not None:
             output.abort()  # nothing left behind unless committed (then this is a no-op)
-        if tmpdir is not None:
-            shutil.rmtree(tmpdir, ignore_errors=True)
+        staging.abort()
 
 
 def _model_batch_size(model: Any, device: torch.device) -> int:
@@ -285,32 +323,6 @@ def _model_batch_size(model: Any, device: torch.device) -> int:
     device default."""
     hint = getattr(model, "preferred_batch_size", None)
     return int(hint) if hint else default_batch_size(device)
-
-
-def _check_probabilities(path: str, output: str, overwrite: bool) -> None:
-    if Path(path).suffix.lower() not in (".tif", ".tiff"):
-        raise OutputError(f"the probability raster must be a GeoTIFF (.tif), got {path}")
-    if os.path.abspath(path) == os.path.abspath(output):
-        raise OutputError("the probability raster and the output must be different files")
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder) or not os.access(folder, os.W_OK | os.X_OK):
-        raise OutputError(f"folder not writable: {folder}")
-    if os.path.exists(path) and not overwrite:
-        raise OutputError(f"probability raster already exists: {path}", hint="pass --overwrite")
-
-
-def _move_into_place(src: str, dst: str) -> None:
-    """Copy next to the destination under a temp name, then rename (the tmp dir may be on another disk)."""
-    folder = os.path.dirname(os.path.abspath(dst))
-    fd, tmp = tempfile.mkstemp(prefix=".mtrs-tmp-", suffix=".tif", dir=folder)
-    os.close(fd)
-    try:
-        shutil.copyfile(src, tmp)
-        os.replace(tmp, dst)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
 
 
 def _move_model(model: Any, device: torch.device) -> None:
@@ -368,7 +380,7 @@ def _layer_name(output: str) -> str:
 
 
 def _transformer(src, dst):
-    if src == dst:
+    if src is None or dst is None or src == dst:
         return None
     from pyproj import Transformer
 

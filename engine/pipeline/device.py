@@ -51,7 +51,10 @@ def device_name(device: torch.device) -> str:
 def is_oom(exc: BaseException) -> bool:
     """CUDA OOM has its own class; MPS and some CPU allocators raise RuntimeError with this text."""
     oom_cls = getattr(torch, "OutOfMemoryError", None) or getattr(torch.cuda, "OutOfMemoryError", ())
-    return isinstance(exc, oom_cls) or (isinstance(exc, RuntimeError) and "out of memory" in str(exc).lower())
+    text = str(exc).lower()
+    return isinstance(exc, oom_cls) or (
+        isinstance(exc, RuntimeError) and ("out of memory" in text or "can't allocate memory" in text)
+    )
 
 
 @contextlib.contextmanager

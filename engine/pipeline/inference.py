@@ -23,7 +23,7 @@ import numpy as np
 import torch
 from rasterio.windows import Window
 
-from engine.errors import Cancelled, OutOfMemory
+from engine.errors import Cancelled, ModelError, OutOfMemory
 from engine.geo.align import AlignedPair
 from engine.geo.blend import StripBlender
 from engine.geo.normalise import Stretch
@@ -304,9 +304,21 @@ def _predict(model, build_inputs, keys, heads, device, cache) -> tuple[list[np.n
                 logits = model.segment_all_changes(feats)
             else:
                 logits = model.segment(feats, [head] * len(keys))
-            outs.append(_probabilities(logits[:, 0]))
+            outs.append(_checked(_probabilities(logits[:, 0]), model))
     per_tile = outs[0][:, None] if len(outs) == 1 else np.stack(outs, axis=1)  # B×heads×T×T
     return list(per_tile), hits
+
+
+def _checked(probs: np.ndarray, model) -> np.ndarray:
+    """ModelError when the model returns NaN: its inputs are finite (invalid pixels are black), so the model
+    itself is broken (damaged weights); a NaN result must never pass as "no change". One sum per batch: NaN
+    propagates through it, and probabilities in [0, 1] cannot overflow it."""
+    if np.isnan(probs.sum()):
+        raise ModelError(
+            f"the model {getattr(model, 'model_id', '')} produced NaN probabilities",
+            hint="its weights are damaged or it diverged in training; re-download or retrain it",
+        )
+    return probs
 
 
 def _probabilities(logits: torch.Tensor) -> np.ndarray:

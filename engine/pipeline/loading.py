@@ -17,10 +17,13 @@ def load(source: str | None, revision: str | None = None, device: str = "cpu") -
 
         parts = source.split(":")
         mode = parts[1] or "brighter"
-        if mode not in ("brighter", "constant"):
-            raise ModelError(f"unknown null model '{source}'", hint="null:brighter or null:constant")
-        size = int(parts[2]) if len(parts) > 2 and parts[2] else 256
-        return NullModel(image_size=size, mode=mode)
+        usage = "null:brighter[:TILE] or null:constant[:TILE], TILE a multiple of 32"
+        if mode not in ("brighter", "constant") or len(parts) > 3:
+            raise ModelError(f"unknown null model '{source}'", hint=usage)
+        size_text = parts[2] if len(parts) > 2 and parts[2] else "256"
+        if not size_text.isdigit() or int(size_text) < 32 or int(size_text) % 32 or int(size_text) > 8192:
+            raise ModelError(f"bad tile size '{size_text}' in null model '{source}'", hint=usage)
+        return NullModel(image_size=int(size_text), mode=mode)
     try:
         from engine.model import load_model
     except ImportError as exc:
