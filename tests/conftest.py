@@ -49,3 +49,32 @@ def tiny_checkpoint(tmp_path_factory) -> Path:
     model = build_model(ModelConfig.from_preset("mtrefseg-r1-tiny"))
     model.save_pretrained(directory)
     return directory
+
+
+def write_referring_split(
+    root: Path, pairs: int, shape: tuple[int, int], rows: tuple[int, int], col_stride: int, grey_step: int
+) -> Path:
+    """A tiny MTRefSeg split: pairs p0.. of flat grey images (grey_step × i), two expressions each, "object i"
+    (an 8 px wide box over `rows`, moved `col_stride` px right per pair) and "nothing i" (empty target)."""
+    import json
+
+    from PIL import Image
+
+    h, w = shape
+    for i in range(pairs):
+        for folder in ("A", "B"):
+            (root / folder).mkdir(exist_ok=True)
+            Image.fromarray(np.full((h, w, 3), grey_step * i, np.uint8)).save(root / folder / f"p{i}.png")
+        (root / "masks" / f"p{i}").mkdir(parents=True)
+        m = np.zeros((h, w), np.uint8)
+        m[rows[0] : rows[1], 4 + col_stride * i : 12 + col_stride * i] = 255
+        Image.fromarray(m).save(root / "masks" / f"p{i}" / "0.png")
+        Image.fromarray(np.zeros_like(m)).save(root / "masks" / f"p{i}" / "1.png")
+        (root / "referring_expression").mkdir(exist_ok=True)
+        record = {
+            "img_A": f"p{i}.png",
+            "img_B": f"p{i}.png",
+            "referring_expressions": [f"object {i}", f"nothing {i}"],
+        }
+        (root / "referring_expression" / f"p{i}.json").write_text(json.dumps(record))
+    return root

@@ -5,6 +5,9 @@ Referring segmentation, per (pair, expression) sample, prediction = logit > 0:
   mIoU = mean IoU; oIoU = ΣI/(ΣU+1e-6) (both-empty samples add 0 to both sums; if ΣU = 0, oIoU = 1 only when
   every sample is empty-both); Pr@t = fraction of samples with IoU ≥ t, t ∈ {0.5,…,0.9}.
 Change detection (the change class over all pixels of all samples): precision, recall, F1, IoU, OA.
+Presence, per sample, "present" = the target mask is not empty: accuracy, precision, recall, F1, and as in
+generalised referring segmentation N-acc (empty targets said absent) and T-acc (non-empty targets said
+present); the prediction comes from a presence head, or from whether the predicted mask is empty.
 
 `ReferringMeter` / `ChangeMeter` accumulate batch by batch so evaluation memory does not grow with the data.
 """
@@ -138,6 +141,47 @@ class ChangeMeter:
             "F1": f1,
             "IoU": iou,
             "OA": (tp + tn) / total if total else 0.0,
+            "tp": tp,
+            "fp": fp,
+            "fn": fn,
+            "tn": tn,
+        }
+
+
+@dataclass
+class PresenceMeter:
+    """Per-sample confusion counts of "the described change is present" (positive = non-empty target)."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+
+    def update(self, said_present: torch.Tensor, gt: torch.Tensor) -> None:
+        """said_present: B bool; gt: B×… target masks (a sample is present when its mask has any pixel)."""
+        p = said_present.reshape(-1).bool().cpu()
+        g = gt.reshape(gt.shape[0], -1).bool().any(dim=1).cpu()
+        self.tp += int((p & g).sum())
+        self.fp += int((p & ~g).sum())
+        self.fn += int((~p & g).sum())
+        self.tn += int((~p & ~g).sum())
+
+    def compute(self) -> dict:
+        """Ratios as ChangeMeter's (1.0 when nothing was to be found and nothing was found); N-acc / T-acc are
+        None when there was no empty / non-empty target."""
+        tp, fp, fn, tn = self.tp, self.fp, self.fn, self.tn
+        n = tp + fp + fn + tn
+        precision = tp / (tp + fp) if tp + fp else (1.0 if fn == 0 else 0.0)
+        recall = tp / (tp + fn) if tp + fn else (1.0 if fp == 0 else 0.0)
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return {
+            "samples": n,
+            "accuracy": (tp + tn) / n if n else 0.0,
+            "precision": precision,
+            "recall": recall,
+            "F1": f1,
+            "N-acc": tn / (tn + fp) if tn + fp else None,
+            "T-acc": tp / (tp + fn) if tp + fn else None,
             "tp": tp,
             "fp": fp,
             "fn": fn,

@@ -34,6 +34,8 @@ def markdown_table(result: dict, title: str = "") -> str:
         ]
         if "outcomes" in m:
             lines += ["", f"Outcomes (engine/evaluate/outcomes.py): {describe_counts(m['outcomes'])}"]
+        if "presence" in result:
+            lines += ["", presence_line(result["presence"])]
     else:
         head = ["frame", "precision", "recall", "F1", "IoU", "OA", "mIoU (per sample)", "samples"]
         lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -45,6 +47,19 @@ def markdown_table(result: dict, title: str = "") -> str:
                     f"| {frame} | " + " | ".join(f"{100 * v:.2f}" for v in vals) + f" | {m['samples']} |"
                 )
     return "\n".join(lines) + "\n"
+
+
+def presence_line(p: dict) -> str:
+    """One sentence of presence metrics in %; N-acc / T-acc read "n/a" without empty / non-empty targets."""
+
+    def pct(v) -> str:
+        return "n/a" if v is None else f"{100 * v:.2f}"
+
+    return (
+        f"Presence (from the {p['source']}): accuracy {pct(p['accuracy'])}, precision {pct(p['precision'])}, "
+        f"recall {pct(p['recall'])}, F1 {pct(p['F1'])}, N-acc {pct(p['N-acc'])} (empty targets said absent), "
+        f"T-acc {pct(p['T-acc'])} (non-empty targets said present)"
+    )
 
 
 def save_sample_sheet(examples: list[dict], path: str | Path, columns_title: bool = True) -> Path | None:

@@ -21,7 +21,7 @@ from torch.utils.data import DataLoader, Subset
 
 from engine.data.items import collate
 from engine.data.transforms import Letterbox, unletterbox_logits
-from engine.evaluate.metrics import ChangeMeter, ReferringMeter, binarise
+from engine.evaluate.metrics import ChangeMeter, PresenceMeter, ReferringMeter, binarise
 from engine.evaluate.outcomes import OutcomeCounter
 from engine.model.features import shared_pairs
 
@@ -89,6 +89,8 @@ def evaluate(
     per_sample: list[dict] = []
     examples: list[dict] = []
     outcomes = OutcomeCounter() if stage == 2 else None
+    presence_meters = {"head": PresenceMeter(), "masks": PresenceMeter()}
+    has_presence_head = False
     device = _model_device(model)
     was_training = bool(getattr(model, "training", False))
     if hasattr(model, "eval"):
@@ -107,9 +109,13 @@ def evaluate(
                 feats = model.encode_pair(
                     batch["image_a"][unique].to(device), batch["image_b"][unique].to(device)
                 ).select(index)
+                presence = None
                 if stage == 2:
                     prompts = [expressions[i] for i in batch_idx]
-                    logits = model.segment(feats, prompts)
+                    if hasattr(model, "segment_with_presence"):
+                        logits, presence = model.segment_with_presence(feats, prompts)
+                    else:
+                        logits = model.segment(feats, prompts)
                 else:
                     prompts = list(batch["expression"])
                     logits = model.segment_all_changes(feats)
@@ -123,6 +129,11 @@ def evaluate(
                 ref, cd = meters["letterboxed"]
                 ious = ref.update(pred, gt)
                 cd.update(pred, gt)
+                presence_meters["masks"].update(pred.reshape(b, -1).any(dim=1), gt)
+                if presence is not None:
+                    has_presence_head = True
+                    presence = presence.float().cpu()
+                    presence_meters["head"].update(presence > 0, gt)
                 ious_orig: list[float | None] = [None] * b
                 if can_original:
                     ref_o, cd_o = meters["original"]
@@ -145,6 +156,7 @@ def evaluate(
                         "expression": prompts[j],
                         "iou": ious[j],
                         "iou_original": ious_orig[j],
+                        "presence_logit": None if presence is None else float(presence[j]),
                     })  # fmt: skip
                     if outcomes is not None:
                         outcomes.add(per_sample[-1]["sample_id"], per_sample[-1], pred[j, 0].numpy(),
@@ -171,6 +183,13 @@ def evaluate(
         result[frame] = {**ref.compute(), "change": cd.compute()}
     if outcomes is not None:
         result["letterboxed"]["outcomes"] = outcomes.finish()
+    if stage == 2:
+        # "presence": the model's presence head (logit > 0) when it has one, else whether the mask is empty;
+        # "presence_from_masks": always the latter (how often an absent change still gets pixels)
+        source = "head" if has_presence_head else "masks"
+        result["presence"] = {"source": "presence head" if has_presence_head else "masks",
+                              **presence_meters[source].compute()}  # fmt: skip
+        result["presence_from_masks"] = presence_meters["masks"].compute()
     result["per_sample"] = per_sample
     result["examples"] = examples
     return result

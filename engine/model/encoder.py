@@ -1,4 +1,6 @@
-"""Shared Swin vision encoder (reference §2.2), built with timm.
+"""Shared vision encoder: the reference's Swin (§2.2), built with timm, or a timm CNN
+(engine/model/timm_encoder.py), chosen by `ModelConfig.encoder`; `build_vision_encoder` picks one, so the
+rest of the model never asks which.
 
 timm's SwinTransformer gives the blocks, the checkpoint conversion and the hub weights; this wrapper turns it
 into a feature extractor with the reference's outputs: the four stage outputs res2..res5, each through its
@@ -14,7 +16,16 @@ import torch
 from timm.models.swin_transformer import SwinTransformer
 from torch import nn
 
-from engine.model.config import ModelConfig
+from engine.model.config import ENCODER_TIMM, ModelConfig
+
+
+def build_vision_encoder(cfg: ModelConfig) -> nn.Module:
+    """The encoder of `cfg.encoder`: a module mapping B×3×H×W → {"res2".."res5"} with `.channels`."""
+    if cfg.encoder == ENCODER_TIMM:
+        from engine.model.timm_encoder import TimmEncoder
+
+        return TimmEncoder(cfg)
+    return SwinEncoder(cfg)
 
 
 class SwinEncoder(nn.Module):

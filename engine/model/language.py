@@ -1,5 +1,7 @@
 """Language branch (reference §2.6, §2.7): the Phi causal LM (transformers), its tokenizer with [PAD]/[SEG],
-and the prompt that places the two dates' visual tokens and the expression.
+and the prompt that places the two dates' visual tokens and the expression. The config's `language` route
+"sentence-embedding" uses a sentence encoder instead (engine/model/sentence.py); the builders here pick the
+module and tokenizer of the configured route.
 
 One teacher-forced pass over the conversation, no generation. Attention is causal, so the refer span
 (expression + [SEG]) never sees the canned answer: inference stops the sequence right after the refer span
@@ -17,14 +19,24 @@ import torch.nn.functional as F  # noqa: N812 (the universal torch idiom)
 from torch import nn
 
 from engine.errors import InputError, ModelError
-from engine.model.config import TOKENIZER_BUNDLED_CORPUS, ModelConfig
+from engine.model.config import (
+    LANGUAGE_SENTENCE,
+    TOKENIZER_BUNDLED_CORPUS,
+    TOKENIZER_FROM_LANGUAGE_MODEL,
+    ModelConfig,
+)
 
 EOS_TOKEN = "<|endoftext|>"
 CORPUS_FILE = "tiny_tokenizer_corpus.txt"
 
 
 def build_language_model(cfg: ModelConfig) -> nn.Module:
-    """A randomly initialised PhiForCausalLM of the configured dims, bias-free lm_head (reference §2.6)."""
+    """A randomly initialised PhiForCausalLM of the configured dims, bias-free lm_head (reference §2.6), or
+    the sentence encoder of the "sentence-embedding" route."""
+    if cfg.language == LANGUAGE_SENTENCE:
+        from engine.model.sentence import build_sentence_encoder
+
+        return build_sentence_encoder(cfg)
     from transformers import PhiConfig, PhiForCausalLM
 
     phi_cfg = PhiConfig(
@@ -71,7 +83,11 @@ def train_bundled_tokenizer(cfg: ModelConfig):
 
 
 def prepare_tokenizer(tokenizer, cfg: ModelConfig):
-    """Add [PAD] (if the tokenizer has no pad token) and [SEG] (ordinary added token), like the reference."""
+    """Add [PAD] (if the tokenizer has no pad token) and [SEG] (ordinary added token), like the reference. The
+    sentence route reads no [SEG] and keeps the encoder's own vocabulary untouched."""
+    if cfg.language == LANGUAGE_SENTENCE:
+        tokenizer.padding_side = "right"
+        return tokenizer
     if tokenizer.pad_token is None:
         tokenizer.add_special_tokens({"pad_token": cfg.pad_token})
     if cfg.seg_token not in tokenizer.get_vocab():
@@ -80,10 +96,25 @@ def prepare_tokenizer(tokenizer, cfg: ModelConfig):
     return tokenizer
 
 
+def package_tokenizer(package: str):
+    """The tokenizer shipped with a pip package's language model (engine/model/pip_weights.py)."""
+    from transformers import PreTrainedTokenizerFast
+
+    from engine.model.pip_weights import MINILM_PACKAGE, minilm_folder
+
+    if package != MINILM_PACKAGE:
+        raise ModelError(
+            f"no known tokenizer in the pip package {package!r}", hint=f"known: {MINILM_PACKAGE}"
+        )
+    return PreTrainedTokenizerFast.from_pretrained(str(minilm_folder()))
+
+
 def new_tokenizer(cfg: ModelConfig):
     """The tokenizer a freshly built model uses (None when it must come with the base language model)."""
     if cfg.tokenizer == TOKENIZER_BUNDLED_CORPUS:
         return prepare_tokenizer(train_bundled_tokenizer(cfg), cfg)
+    if cfg.tokenizer == TOKENIZER_FROM_LANGUAGE_MODEL and cfg.lm_weights_package:
+        return prepare_tokenizer(package_tokenizer(cfg.lm_weights_package), cfg)
     return None
 
 

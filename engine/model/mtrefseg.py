@@ -1,5 +1,6 @@
-"""MTRefSeg-R1 assembled (reference §2.1): shared Swin → per-level fusion → pixel decoder → masked decoder,
-with the language branch producing the single mask query in stage 2.
+"""MTRefSeg-R1 assembled (reference §2.1): shared encoder → per-level fusion → pixel decoder → masked decoder,
+with the language branch producing the single mask query in stage 2. Which encoder (Swin or a timm CNN) and
+which language route (causal LM with [SEG], or a cached sentence embedding) come from the config alone.
 
 Swin runs ONCE per image per forward (the reference runs it twice per image): raw res5 of each date feeds the
 visual-token projector, the fused pyramid feeds the decoders.
@@ -11,15 +12,17 @@ import torch
 import torch.nn.functional as F  # noqa: N812 (the universal torch idiom)
 from torch import nn
 
-from engine.model.config import ModelConfig
+from engine.model.config import LANGUAGE_SENTENCE, ModelConfig
 from engine.model.description import DescriptionProjector
-from engine.model.encoder import SwinEncoder
+from engine.model.encoder import build_vision_encoder
 from engine.model.features import PairFeatures
 from engine.model.fusion import TemporalFusion
 from engine.model.language import PromptBuilder, build_language_model, run_language_model
 from engine.model.mask_decoder import MaskDecoder
 from engine.model.pixel_decoder import PixelDecoder
+from engine.model.presence import PresenceHead
 from engine.model.projector import CompressionProjector
+from engine.model.sentence import PromptEmbeddingCache, SentencePrompts, embed_prompts
 
 PARAMETER_GROUPS = (
     "vision_encoder",
@@ -34,19 +37,34 @@ PARAMETER_GROUPS = (
 STAGE1_TRAINABLE = ("vision_encoder", "fusion", "pixel_decoder", "mask_decoder")
 
 
+class NoVisualTokens(nn.Module):
+    """The projector of a route that reads no visual tokens: no parameters, B×0×h tokens."""
+
+    def __init__(self, width: int):
+        super().__init__()
+        self.width = width
+
+    def forward(self, res5: torch.Tensor) -> torch.Tensor:
+        return res5.new_zeros(res5.shape[0], 0, self.width)
+
+
 class MTRefSegR1(nn.Module):
     def __init__(self, cfg: ModelConfig, tokenizer=None):
         super().__init__()
         self.config = cfg
-        self.vision_encoder = SwinEncoder(cfg)
+        self.vision_encoder = build_vision_encoder(cfg)
         self.fusion = TemporalFusion(cfg)
         self.pixel_decoder = PixelDecoder(cfg)
         self.mask_decoder = MaskDecoder(cfg)
-        self.projector = CompressionProjector(cfg)
+        self.projector = (
+            CompressionProjector(cfg) if cfg.uses_visual_tokens else NoVisualTokens(cfg.lm_hidden_size)
+        )
         self.description_projector = DescriptionProjector(cfg)
         self.language_model = build_language_model(cfg)
+        self.presence_head = PresenceHead(cfg) if cfg.presence_head else None
         self.tokenizer = None
-        self._prompts: PromptBuilder | None = None
+        self._prompts: PromptBuilder | SentencePrompts | None = None
+        self.prompt_cache = PromptEmbeddingCache()
         self.model_id: str = cfg.name
         self.revision: str | None = None
         if tokenizer is not None:
@@ -62,10 +80,14 @@ class MTRefSegR1(nn.Module):
                 f"only {self.config.lm_vocab_size}"
             )
         self.tokenizer = tokenizer
-        self._prompts = PromptBuilder(tokenizer, self.config)
+        if self.config.language == LANGUAGE_SENTENCE:
+            self._prompts = SentencePrompts(tokenizer, self.config)
+        else:
+            self._prompts = PromptBuilder(tokenizer, self.config)
+        self.prompt_cache.clear()
 
     @property
-    def prompts(self) -> PromptBuilder:
+    def prompts(self) -> PromptBuilder | SentencePrompts:
         if self._prompts is None:
             from engine.errors import ModelError
 
@@ -84,8 +106,13 @@ class MTRefSegR1(nn.Module):
     def device(self) -> torch.device:
         return next(self.parameters()).device
 
+    @property
+    def group_names(self) -> tuple[str, ...]:
+        """PARAMETER_GROUPS, plus "presence_head" when the config has one (trained in stage 2)."""
+        return PARAMETER_GROUPS + (("presence_head",) if self.presence_head is not None else ())
+
     def parameter_groups(self) -> dict[str, list[nn.Parameter]]:
-        return {name: list(getattr(self, name).parameters()) for name in PARAMETER_GROUPS}
+        return {name: list(getattr(self, name).parameters()) for name in self.group_names}
 
     def set_trainable(self, groups: tuple[str, ...] | list[str]) -> None:
         """Freeze every group not named (e.g. STAGE1_TRAINABLE for stage 1)."""
@@ -114,7 +141,7 @@ class MTRefSegR1(nn.Module):
 
     # ---- shared visual part ------------------------------------------------------------------------------
     def encode_pair(self, earlier: torch.Tensor, later: torch.Tensor) -> PairFeatures:
-        """Swin on both dates in ONE batched call, fusion, pixel decoder, visual tokens."""
+        """The encoder on both dates in ONE batched call, fusion, pixel decoder, visual tokens."""
         if earlier.shape != later.shape:
             raise ValueError(f"earlier {tuple(earlier.shape)} and later {tuple(later.shape)} differ in shape")
         b = earlier.shape[0]
@@ -140,11 +167,26 @@ class MTRefSegR1(nn.Module):
         return self.pixel_decoder(fused)
 
     # ---- heads -------------------------------------------------------------------------------------------
+    def prompt_embeddings(self, expressions: list[str]) -> torch.Tensor:
+        """B×h sentence embeddings of the prompts (sentence route). Cached per prompt whenever no gradient can
+        reach the sentence encoder, so the tiles of a scene share one encoder run per prompt."""
+        encoder = self.language_model
+        trainable = torch.is_grad_enabled() and any(p.requires_grad for p in encoder.parameters())
+        if trainable:
+            return embed_prompts(encoder, self.prompts, list(expressions))
+        return self.prompt_cache.get(encoder, self.prompts, list(expressions))
+
     def language_query(
         self, feats: PairFeatures, expressions: list[str], with_answer: bool
     ) -> tuple[torch.Tensor, torch.Tensor | None]:
         if len(expressions) != feats.batch_size:
             raise ValueError(f"{len(expressions)} prompts for a batch of {feats.batch_size}")
+        if self.config.language == LANGUAGE_SENTENCE:
+            # one "token" per prompt: the sentence embedding takes the place of the refer span's hidden states
+            pooled = self.prompt_embeddings(expressions)[:, None, :]
+            mask = torch.ones(pooled.shape[:2], dtype=torch.bool, device=pooled.device)
+            query = self.description_projector(pooled, mask, feats.fused_res5)
+            return query.to(feats.mask_features.dtype), None
         batch = self.prompts.build(
             self.language_model.get_input_embeddings(), feats.visual_tokens, expressions, with_answer
         )
@@ -153,9 +195,14 @@ class MTRefSegR1(nn.Module):
         return query.to(feats.mask_features.dtype), lm_loss
 
     def decode_stage2(self, feats: PairFeatures, expressions: list[str], with_answer: bool = False) -> dict:
+        """Mask logits (final + deep supervision), the LM loss (causal route, with_answer) and, with a
+        presence head, `presence_logits` (B: is the described change in the tile at all)."""
         query, lm_loss = self.language_query(feats, expressions, with_answer)
         preds = self.mask_decoder(feats.mask_features, feats.multi_scale, query)
-        return {"pred_masks": preds[-1], "aux": preds[:-1], "lm_loss": lm_loss}
+        presence = None
+        if self.presence_head is not None:
+            presence = self.presence_head(query, feats.mask_features, preds[-1])
+        return {"pred_masks": preds[-1], "aux": preds[:-1], "lm_loss": lm_loss, "presence_logits": presence}
 
     # ---- training API (docs/INTERFACES.md §1b) -----------------------------------------------------------
     def forward_stage1(self, image_a: torch.Tensor, image_b: torch.Tensor) -> dict:
@@ -175,8 +222,16 @@ class MTRefSegR1(nn.Module):
     # ---- inference API (docs/INTERFACES.md §1) ------------------------------------------------------------
     def segment(self, feats: PairFeatures, prompts: list[str]) -> torch.Tensor:
         """B×1×H×W mask logits at the input resolution (bilinear, align_corners=False; reference §5.2)."""
-        low = self.decode_stage2(feats, list(prompts), with_answer=False)["pred_masks"]
-        return F.interpolate(low, size=feats.image_size, mode="bilinear", align_corners=False)
+        return self.segment_with_presence(feats, prompts)[0]
+
+    def segment_with_presence(
+        self, feats: PairFeatures, prompts: list[str]
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """(B×1×H×W mask logits as `segment`, B presence logits or None when the model has no presence head).
+        A presence logit < 0 says the described change is not in the tile."""
+        out = self.decode_stage2(feats, list(prompts), with_answer=False)
+        masks = F.interpolate(out["pred_masks"], size=feats.image_size, mode="bilinear", align_corners=False)
+        return masks, out["presence_logits"]
 
     def segment_all_changes(self, feats: PairFeatures) -> torch.Tensor:
         """Stage-1 head: 100 learned queries, max over queries → B×1×H×W logits."""

@@ -7,7 +7,12 @@ ground truth sampled bilinearly at the same coordinates from the full-resolution
 per output, summed over outputs; stage 2 adds the language-model cross-entropy (weight 1). Empty masks are
 trained as they are (BCE pushes everything negative; Dice is smoothed with +1).
 
-Returned components: `bce` and `dice` are the unweighted sums over all outputs, `total` the weighted sum.
+A model with a presence head (engine/model/presence.py) also gets, in stage 2, the binary cross-entropy of
+its per-prompt presence logit against "the target mask is not empty" (weight WEIGHT_PRESENCE): the
+empty-target expressions of the training data are what teach it to say "no such change".
+
+Returned components: `bce` and `dice` are the unweighted sums over all outputs, `total` the weighted sum;
+stage 2 adds `lm` and, with a presence head, `presence`.
 """
 
 from __future__ import annotations
@@ -22,6 +27,9 @@ IMPORTANCE_RATIO = 0.75
 WEIGHT_BCE = 5.0
 WEIGHT_DICE = 5.0
 WEIGHT_LM = 1.0
+# One BCE per prompt against 12,544-point mask terms summed over every decoder output: weight 2 keeps it
+# from vanishing next to them; a starting value for the training recipe to tune.
+WEIGHT_PRESENCE = 2.0
 
 
 @torch.no_grad()
@@ -91,4 +99,19 @@ def stage2_loss(outputs: dict, target_masks: torch.Tensor, num_points: int = NUM
         lm = losses["total"].new_zeros(())
     losses["lm"] = lm
     losses["total"] = losses["total"] + WEIGHT_LM * lm
+    presence = outputs.get("presence_logits")
+    if presence is not None:
+        losses["presence"] = presence_loss(presence, target_masks)
+        losses["total"] = losses["total"] + WEIGHT_PRESENCE * losses["presence"]
     return losses
+
+
+def presence_targets(target_masks: torch.Tensor) -> torch.Tensor:
+    """B float targets: 1 where the sample's mask has any changed pixel, 0 for an empty target."""
+    return (target_masks.reshape(target_masks.shape[0], -1) > 0.5).any(dim=1).float()
+
+
+def presence_loss(presence_logits: torch.Tensor, target_masks: torch.Tensor) -> torch.Tensor:
+    """Mean BCE of the per-prompt presence logits (B) against `presence_targets`."""
+    target = presence_targets(target_masks.to(presence_logits.device))
+    return F.binary_cross_entropy_with_logits(presence_logits.float(), target)

@@ -8,13 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from PIL import Image
 
 from engine.cli import main as mtrs
 from engine.data import MTRefSegDataset
 from engine.data.transforms import letterbox_mask
 from engine.evaluate.runner import evaluate, shuffled_expressions
 from engine.model.features import PairFeatures
+from tests.conftest import write_referring_split
 
 
 class OracleModel(torch.nn.Module):
@@ -42,26 +42,7 @@ class OracleModel(torch.nn.Module):
 @pytest.fixture
 def split(tmp_path: Path) -> Path:
     """Three non-square (20×40) pairs, two expressions each with distinct masks, one of them empty."""
-    for i in range(3):
-        for folder in ("A", "B"):
-            (tmp_path / folder).mkdir(exist_ok=True)
-            Image.fromarray(np.full((20, 40, 3), 60 * i, np.uint8)).save(tmp_path / folder / f"p{i}.png")
-        (tmp_path / "masks" / f"p{i}").mkdir(parents=True)
-        m = np.zeros((20, 40), np.uint8)
-        m[2:10, 4 + 10 * i : 12 + 10 * i] = 255
-        Image.fromarray(m).save(tmp_path / "masks" / f"p{i}" / "0.png")
-        Image.fromarray(np.zeros_like(m)).save(tmp_path / "masks" / f"p{i}" / "1.png")
-        (tmp_path / "referring_expression").mkdir(exist_ok=True)
-        (tmp_path / "referring_expression" / f"p{i}.json").write_text(
-            json.dumps(
-                {
-                    "img_A": f"p{i}.png",
-                    "img_B": f"p{i}.png",
-                    "referring_expressions": [f"object {i}", f"nothing {i}"],
-                }
-            )
-        )
-    return tmp_path
+    return write_referring_split(tmp_path, 3, (20, 40), (2, 10), col_stride=10, grey_step=60)
 
 
 def _oracle(ds: MTRefSegDataset) -> OracleModel:
