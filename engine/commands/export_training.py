@@ -12,6 +12,8 @@ import sys
 
 from engine.commands.progress_events import ProgressEvents, add_progress_json_flag
 
+KINDS = ("class", "largest", "smallest", "position", "description", "negative")  # engine.export.expressions
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = argparse.ArgumentDefaultsHelpFormatter
@@ -44,9 +46,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="also draw negatives from the templates' extra_negatives phrases (only where you know those "
         "changes are absent from the whole scene)",
     )
+    p(
+        "--kinds",
+        default=",".join(KINDS),
+        help="expression kinds to write (comma-separated); e.g. class,negative for a model that does not yet "
+        "tell instances apart",
+    )
     p("--templates", help="expression templates JSON (default: the bundled engine/export/templates.json)")
     p("--prefix", help="chip id prefix (default: the earlier raster's file name)")
     p("--seed", type=int, default=0, help="seed of the split and the expression wording")
+    p(
+        "--licence",
+        help="licence of the imagery and labels (e.g. 'CC BY-NC-SA 4.0, research only'); it travels into the "
+        "manifest and the model cards of models trained on the export",
+    )
     p("--overwrite", action="store_true", help="replace a non-empty output folder")
     p("--quiet", action="store_true", help="no progress bar")
     add_progress_json_flag(parser)
@@ -55,7 +68,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from engine.errors import InputError
     from engine.export import ExportOptions, export_training
-    from engine.export.labels import parse_class_table
+    from engine.geo.class_table import parse_class_table
     from engine.geo.raster import parse_bands
 
     extent = None
@@ -92,9 +105,11 @@ def run(args: argparse.Namespace) -> int:
         block_chips=args.block_chips,
         negatives_per_chip=args.negatives,
         extra_negatives=args.extra_negatives,
+        kinds=tuple(k.strip() for k in args.kinds.split(",") if k.strip()),
         templates=args.templates,
         prefix=args.prefix,
         seed=args.seed,
+        licence=args.licence,
         overwrite=args.overwrite,
         command=shlex.join(["mtrs", *sys.argv[1:]]) if sys.argv[1:2] == ["export-training"] else "",
     )

@@ -4,19 +4,43 @@ Geometric transforms (flips, 90° rotations) are applied identically to both dat
 stays where it is; photometric jitter (brightness, contrast, per-channel gain) is drawn independently per
 date, which is what real acquisitions look like. Applied to raw uint8 pixels before letterboxing, so the
 padding stays zero and `pad` in the item stays true.
+
+An expression that says where ("the building in the north-east", "in the upper left", "left of the road")
+would be false after a flip or rotation, so such samples get the photometric jitter only.
 """
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
+
+# words that place something in the image frame; any of them keeps the geometry as it is
+SPATIAL_WORDS = re.compile(
+    r"\b(north|south|east|west|northern|southern|eastern|western|north-?east|north-?west|south-?east|"
+    r"south-?west|centre|center|central|middle|left|right|upper|lower|top|bottom|above|below)\b",
+    re.IGNORECASE,
+)
+
+
+def says_where(expression: str) -> bool:
+    """True when the expression refers to a position or direction in the image."""
+    return bool(SPATIAL_WORDS.search(expression or ""))
 
 
 def augment_pair(
-    image_a: np.ndarray, image_b: np.ndarray, mask: np.ndarray, rng: np.random.Generator
+    image_a: np.ndarray,
+    image_b: np.ndarray,
+    mask: np.ndarray,
+    rng: np.random.Generator,
+    geometric: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Random flip / 90° rotation shared by all three arrays, then per-date photometric jitter."""
+    """Random flip / 90° rotation shared by all three arrays (unless `geometric` is false: the draws are
+    the same either way), then per-date photometric jitter."""
     k = int(rng.integers(0, 4))
     flip = bool(rng.integers(0, 2))
+    if not geometric:
+        k, flip = 0, False
     arrays = []
     for arr in (image_a, image_b, mask):
         out = np.rot90(arr, k, axes=(0, 1))

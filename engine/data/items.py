@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from engine.data.augment import augment_pair
+from engine.data.augment import augment_pair, says_where
 from engine.data.transforms import letterbox_image, letterbox_mask, normalise
 
 
@@ -38,7 +38,9 @@ def make_item(
             Image.fromarray(image_b).resize((image_a.shape[1], image_a.shape[0]), Image.BILINEAR)
         )
     if rng is not None:
-        image_a, image_b, mask = augment_pair(image_a, image_b, mask, rng)
+        image_a, image_b, mask = augment_pair(
+            image_a, image_b, mask, rng, geometric=not says_where(expression)
+        )
     a, box = letterbox_image(image_a, image_size)
     b, _ = letterbox_image(image_b, image_size)
     return {

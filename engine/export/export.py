@@ -25,7 +25,7 @@ from rasterio.windows import bounds as window_bounds
 
 from engine import __version__
 from engine.errors import Cancelled, InputError
-from engine.export.expressions import ExpressionGenerator, Instance, load_templates
+from engine.export.expressions import KINDS, ExpressionGenerator, Instance, load_templates
 from engine.export.labels import open_labels
 from engine.export.layout import StagingFolder, check_output_folder, write_chip
 from engine.export.split import ChipSlot, assign_splits
@@ -64,9 +64,11 @@ class ExportOptions:
     block_chips: int = 2
     negatives_per_chip: int = 2
     extra_negatives: bool = False
+    kinds: tuple[str, ...] = KINDS
     templates: str | None = None
     prefix: str | None = None
     seed: int = 0
+    licence: str | None = None  # of the imagery and labels: travels into the manifest and model cards
     overwrite: bool = False
     command: str = ""
 
@@ -161,6 +163,7 @@ def export_training(
             seed=options.seed,
             negatives_per_chip=options.negatives_per_chip,
             extra_negatives=options.extra_negatives,
+            kinds=tuple(options.kinds),
         )
         staging = StagingFolder(out)
         kept = [s for s in slots if splits[s.index] in ("train", "val")]
@@ -315,6 +318,7 @@ def _manifest(options, pair, stretch, vocabulary, templates, summary, chips) -> 
             "later": os.path.abspath(options.later),
             "labels": os.path.abspath(options.labels),
         },
+        "licence": options.licence or "not stated: the licences of the imagery and the labels apply",
         "crs": pair.crs.to_wkt(),
         "crs_name": pair.crs.to_string(),
         "alignment": {"same_grid": pair.same_grid, "warnings": pair.warnings},

@@ -20,6 +20,7 @@ from engine.errors import InputError
 
 DEFAULT_TEMPLATES = Path(__file__).with_name("templates.json")
 REQUIRED_KEYS = ("class_level", "largest", "smallest", "position", "positions", "classes")
+KINDS = ("class", "largest", "smallest", "position", "description", "negative")
 SIZE_MARGIN = 1.25  # "the largest" only when it is at least this much larger than the runner-up (unambiguous)
 
 
@@ -97,7 +98,14 @@ class ExpressionGenerator:
         positional_per_class: int = 2,
         min_instance_pixels: int = 25,
         extra_negatives: bool = False,
+        kinds: tuple[str, ...] = KINDS,
     ):
+        unknown = sorted(set(kinds) - set(KINDS))
+        if unknown:
+            raise InputError(
+                f"unknown expression kind(s) {', '.join(unknown)}", hint=f"kinds: {', '.join(KINDS)}"
+            )
+        self.kinds = set(kinds)
         self.t = templates
         self.vocabulary = sorted(set(vocabulary))
         self.seed = seed
@@ -147,7 +155,7 @@ class ExpressionGenerator:
                 kind, value = negatives[i]
                 text = self._fill(rng, "class_level", value) if kind == "class" else value
                 out.append(Expression(text, empty, "negative"))
-        return _dedupe(out)
+        return _dedupe([e for e in out if e.kind in self.kinds])
 
     def _instance_expressions(
         self, rng: np.random.Generator, class_name: str, members: list[Instance]

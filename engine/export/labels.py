@@ -280,20 +280,3 @@ class RasterLabels:
         if self.view is not self.src:
             self.view.close()
         self.src.close()
-
-
-def parse_class_table(text: str | None) -> dict[int, str] | None:
-    """'1=destroyed,2=major damage' → {1: 'destroyed', 2: 'major damage'}."""
-    if not text:
-        return None
-    table: dict[int, str] = {}
-    for part in text.split(","):
-        code, sep, name = part.partition("=")
-        try:
-            key = int(code.strip())
-        except ValueError:
-            key = None
-        if not sep or key is None or not name.strip():
-            raise InputError(f"--class-table: expected CODE=NAME, got {part.strip()!r}")
-        table[key] = name.strip()
-    return table

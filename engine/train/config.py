@@ -20,6 +20,7 @@ from engine.errors import InputError
 STAGE1_GROUPS = ("vision_encoder", "fusion", "pixel_decoder", "mask_decoder")
 LORA_DROPOUT = 0.05
 BF16_SCOPES = ("all", "vision")
+LR_SCHEDULES = ("cosine", "constant")
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,13 @@ class TrainConfig:
     augment: bool = False
     pair_batches: bool | None = None  # None: preset default (stage 2 only)
     progress: bool | None = None  # None: only when stderr is a terminal
+    # Hooks for small-data fine-tuning (`mtrs finetune`); the defaults leave `mtrs train` as it was.
+    select_every: int | None = None  # validate every N optimiser steps instead of at the end of each epoch
+    select_at_start: bool = False  # validate the starting weights first: the baseline, and the first best/
+    patience: int | None = None  # stop after this many validations in a row without a better score
+    time_budget_s: float | None = None  # stop in time to validate and checkpoint within this wall time
+    stop_on_interrupt: bool = False  # Ctrl-C / SIGTERM: stop at the next step boundary, keep best/ and last/
+    lr_schedule: str = "cosine"  # "cosine" (to zero over the epochs) or "constant" (after the warm-up)
 
     def validate(self) -> None:
         if self.stage not in (1, 2):
@@ -167,6 +175,16 @@ class TrainConfig:
             raise InputError(f"--cache-mb must be >= 0 (got {self.cache_mb})")
         if self.log_every < 1:
             raise InputError("--log-every must be at least 1")
+        if self.select_every is not None and self.select_every < 1:
+            raise InputError(f"validation every {self.select_every} steps: must be at least 1")
+        if self.patience is not None and self.patience < 1:
+            raise InputError(f"--patience must be at least 1 (got {self.patience})")
+        if self.patience is not None and not self.select_on:
+            raise InputError("early stopping (--patience) needs a validation split")
+        if self.time_budget_s is not None and self.time_budget_s <= 0:
+            raise InputError(f"the time budget must be positive (got {self.time_budget_s:g} s)")
+        if self.lr_schedule not in LR_SCHEDULES:
+            raise InputError(f"lr schedule must be one of {', '.join(LR_SCHEDULES)} (got {self.lr_schedule})")
 
     def resolve(self, preset_name: str, on_gpu: bool, model_image_size: int) -> TrainConfig:
         """Fill the `None` fields from the defaults of `preset_name` for this stage."""

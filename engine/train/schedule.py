@@ -31,8 +31,21 @@ def warmup_cosine_factor(step: int, *, warmup_steps: int, total_steps: int) -> f
     return max(0.0, 0.5 * (1.0 + math.cos(math.pi * min(1.0, progress))))
 
 
-def build_scheduler(optimizer: torch.optim.Optimizer, total_steps: int, warmup_ratio: float) -> LambdaLR:
+def warmup_constant_factor(step: int, *, warmup_steps: int, total_steps: int) -> float:
+    """Linear warm-up, then the peak rate until the end: for runs whose length is not known in advance
+    (a time budget, early stopping), where a cosine over the longest possible run would barely decay."""
+    if step < warmup_steps:
+        return float(step) / float(max(1, warmup_steps))
+    return 1.0
+
+
+SCHEDULES = {"cosine": warmup_cosine_factor, "constant": warmup_constant_factor}
+
+
+def build_scheduler(
+    optimizer: torch.optim.Optimizer, total_steps: int, warmup_ratio: float, kind: str = "cosine"
+) -> LambdaLR:
     """`partial` of a module-level function (not a lambda) keeps the scheduler's state_dict plain data, so
     it can be saved and re-read with `torch.load(weights_only=True)`."""
     warmup = math.ceil(total_steps * warmup_ratio)
-    return LambdaLR(optimizer, partial(warmup_cosine_factor, warmup_steps=warmup, total_steps=total_steps))
+    return LambdaLR(optimizer, partial(SCHEDULES[kind], warmup_steps=warmup, total_steps=total_steps))

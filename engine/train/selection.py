@@ -17,7 +17,8 @@ from engine.train.sampler import eval_shard
 
 def evaluate_for_selection(model: nn.Module, dataset, cfg: TrainConfig, ctx: DistContext) -> dict:
     """Stage 2: mIoU (reference protocol, letterboxed). Stage 1: IoU of the change class against the change
-    masks (ΣTP / Σ(TP+FP+FN)), the stage-1 head's own task. Both in [0, 1]; higher is better."""
+    masks (ΣTP / Σ(TP+FP+FN)), the stage-1 head's own task. Both in [0, 1]; higher is better. Pixel
+    precision, recall and F1 of the change class come along for reports."""
     from engine.evaluate.runner import evaluate
 
     part = dataset
@@ -32,7 +33,11 @@ def evaluate_for_selection(model: nn.Module, dataset, cfg: TrainConfig, ctx: Dis
     metrics = {
         "samples": len(ious),
         "mIoU": sum(ious) / len(ious) if ious else 0.0,
+        # ΣTP / Σ(TP+FP+FN) over every sample: the oIoU (ΣI / ΣU) of stage 2, the change IoU of stage 1
         "change_IoU": tp / (tp + fp + fn) if tp + fp + fn else 1.0,
+        "precision": tp / (tp + fp) if tp + fp else 1.0,
+        "recall": tp / (tp + fn) if tp + fn else 1.0,
+        "F1": 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0,
     }
     metrics["selection_metric"] = "mIoU" if cfg.stage == 2 else "change_IoU"
     return metrics

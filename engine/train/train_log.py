@@ -9,14 +9,18 @@ import sys
 from pathlib import Path
 
 BASE_FIELDS = ["step", "epoch", "lr", "loss", "samples_per_s", "seconds"]
+# One row per validation on the selection split (written when the run has one).
+VALIDATION_LOG = "validation_log.csv"
+VALIDATION_FIELDS = ["step", "epoch", "selection_metric", "best", "seconds"]
 
 
 class StepLog:
     """Append-only CSV of optimiser steps. On resume, rows after the checkpointed step (written by the killed
     run after its last checkpoint) are dropped so the file reads as one uninterrupted run."""
 
-    def __init__(self, path: Path, resume_step: int | None = None):
+    def __init__(self, path: Path, resume_step: int | None = None, base_fields: list[str] = BASE_FIELDS):
         self.path = Path(path)
+        self.base_fields = list(base_fields)
         self.fields: list[str] | None = None
         self._rows_kept: list[dict] = []
         if resume_step is not None and self.path.is_file():
@@ -30,8 +34,8 @@ class StepLog:
     def write(self, row: dict) -> None:
         if self._writer is None:
             if self.fields is None:
-                extra = sorted(k for k in row if k not in BASE_FIELDS)
-                self.fields = BASE_FIELDS + extra
+                extra = sorted(k for k in row if k not in self.base_fields)
+                self.fields = self.base_fields + extra
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._fh = open(self.path, "w", newline="")  # noqa: SIM115 (open for the whole run, closed in close())
             self._writer = csv.DictWriter(self._fh, fieldnames=self.fields, extrasaction="ignore")
@@ -79,8 +83,11 @@ class TensorBoardSink:
             self.writer.close()
 
 
-def plot_curves(csv_path: Path, png_path: Path, title: str = "training") -> Path | None:
-    """Loss components and learning rate against the optimiser step."""
+def plot_curves(
+    csv_path: Path, png_path: Path, title: str = "training", validation_csv: Path | None = None
+) -> Path | None:
+    """Loss components and learning rate against the optimiser step; with a validation log, the selection
+    metric in a third panel."""
     rows = read_log(csv_path) if Path(csv_path).is_file() else []
     if not rows:
         return None
@@ -89,9 +96,18 @@ def plot_curves(csv_path: Path, png_path: Path, title: str = "training") -> Path
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    val_rows = read_log(validation_csv) if validation_csv and Path(validation_csv).is_file() else []
     steps = [int(r["step"]) for r in rows]
     loss_keys = [k for k in rows[0] if k == "loss" or k.startswith("loss_")]
-    fig, (ax_loss, ax_lr) = plt.subplots(2, 1, figsize=(8, 6), sharex=True, height_ratios=[3, 1])
+    if val_rows:
+        fig, (ax_loss, ax_val, ax_lr) = plt.subplots(
+            3, 1, figsize=(8, 8), sharex=True, height_ratios=[3, 2, 1]
+        )
+        metric = val_rows[0]["selection_metric"]
+        ax_val.plot([int(r["step"]) for r in val_rows], [float(r[metric]) for r in val_rows], "o-")
+        ax_val.set_ylabel(f"validation {metric}")
+    else:
+        fig, (ax_loss, ax_lr) = plt.subplots(2, 1, figsize=(8, 6), sharex=True, height_ratios=[3, 1])
     for key in loss_keys:
         ax_loss.plot(steps, [float(r[key]) for r in rows], label=key, linewidth=1.2 if key == "loss" else 0.8)
     ax_loss.set_ylabel("loss")

@@ -404,3 +404,16 @@ def test_real_xbd_damage_labels_line_up_with_the_imagery(tmp_path) -> None:
     inside, outside = np.concatenate(inside), np.concatenate(outside)
     assert inside.size > 1000
     assert inside.mean() > outside.mean() * 1.2
+
+
+def test_kinds_limit_the_expressions_written(scene, tmp_path) -> None:
+    export_training(options(scene, tmp_path / "k", kinds=("class", "negative")))
+    kinds = {
+        k
+        for p in (tmp_path / "k").glob("*/referring_expression/*.json")
+        for k in json.loads(p.read_text())["kinds"]
+    }
+    assert kinds == {"class", "negative"}
+    with pytest.raises(InputError, match="unknown expression kind"):
+        export_training(options(scene, tmp_path / "bad", kinds=("class", "shapes")))
+    assert not (tmp_path / "bad").exists()
