@@ -14,134 +14,129 @@
         <translation>Segmentiert jede Veränderung zwischen einem früheren und einem späteren Raster ohne Eingabetext (der klassenunabhängige Veränderungskopf des Modells) und schreibt die Polygone in ein GeoPackage. Nützlich als Überblick, bevor Sie mit „Referenzierende Veränderungssegmentierung“ nach bestimmten Veränderungen fragen.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="55"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="99"/>
         <source>Change analysis</source>
         <translation>Veränderungsanalyse</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="65"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="86"/>
         <source>Earlier raster</source>
         <translation>Früheres Raster</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="66"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="87"/>
         <source>Later raster</source>
         <translation>Späteres Raster</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="67"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="121"/>
         <source>Bands of the earlier raster (R, G, B)</source>
         <translation>Kanäle des früheren Rasters (R, G, B)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="67"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="121"/>
         <source>Bands of the later raster (R, G, B)</source>
         <translation>Kanäle des späteren Rasters (R, G, B)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="72"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="126"/>
         <source>Three bands in red, green, blue order; empty: the first three bands.</source>
         <translation>Drei Kanäle in der Reihenfolge Rot, Grün, Blau; leer: die ersten drei Kanäle.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="76"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="130"/>
         <source>Model (empty: bundled; folder or hub id)</source>
         <translation>Modell (leer: mitgeliefert; Ordner oder Hub-ID)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="79"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="133"/>
         <source>A checkpoint folder (config.json + model.safetensors) or a hub id; empty uses the bundled model.</source>
         <translation>Ein Checkpoint-Ordner (config.json + model.safetensors) oder eine Hub-ID; leer verwendet das mitgelieferte Modell.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="86"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="142"/>
         <source>Extent (empty: overlap of the rasters)</source>
         <translation>Ausdehnung (leer: Überlappung der Raster)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="92"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="148"/>
         <source>Tile size in pixels (0: the model&apos;s size)</source>
         <translation>Kachelgröße in Pixeln (0: Größe des Modells)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="101"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="157"/>
         <source>Tile overlap in pixels</source>
         <translation>Kachelüberlappung in Pixeln</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="238"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="313"/>
         <source>Probability threshold</source>
         <translation>Wahrscheinlichkeitsschwelle</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="119"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="175"/>
         <source>Minimum polygon area (m²)</source>
         <translation>Minimale Polygonfläche (m²)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="127"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="186"/>
         <source>Simplification tolerance (map units)</source>
         <translation>Vereinfachungstoleranz (Karteneinheiten)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="135"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="169"/>
         <source>Device</source>
         <translation>Gerät</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="140"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="199"/>
         <source>Change polygons</source>
         <translation>Veränderungspolygone</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="145"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="204"/>
         <source>Change probability raster</source>
         <translation>Raster der Veränderungswahrscheinlichkeit</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="150"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="209"/>
         <source>Number of polygons</source>
         <translation>Anzahl der Polygone</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="151"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="210"/>
         <source>Total area (m²)</source>
         <translation>Gesamtfläche (m²)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="152"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="211"/>
         <source>Run record (JSON)</source>
         <translation>Laufprotokoll (JSON)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="166"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="227"/>
         <source>Give exactly three bands (R, G, B) for {name}, or none for the first three.</source>
         <translation>Geben Sie für {name} genau drei Kanäle (R, G, B) an, oder keinen für die ersten drei.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="187"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="248"/>
         <source>The output must be a GeoPackage (.gpkg): {path}</source>
         <translation>Die Ausgabe muss ein GeoPackage (.gpkg) sein: {path}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="202"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="266"/>
         <source>Engine request: {prompts}</source>
         <translation>Anfrage an die Engine: {prompts}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="202"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="163"/>
         <source>all changes</source>
         <translation>alle Veränderungen</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="218"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="283"/>
         <source>Cancelled; no output was written.</source>
         <translation>Abgebrochen; es wurde keine Ausgabe geschrieben.</translation>
-    </message>
-    <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="225"/>
-        <source>{n} polygons, {area:.1f} m² in {seconds:.1f} s on {device}.</source>
-        <translation>{n} Polygone, {area:.1f} m² in {seconds:.1f} s auf {device}.</translation>
     </message>
     <message>
         <location filename="../mtrs_qgis_plugin/algorithms/referring_change.py" line="28"/>
@@ -188,44 +183,39 @@ Geben Sie einen Eingabetext an, oder eine Tabelle und ein Textfeld mit mehreren 
         <translation>Geben Sie einen Eingabetext an, oder eine Tabelle und ein Feld mit Eingabetexten.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="521"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="868"/>
         <source>Choose an earlier and a later raster layer.</source>
         <translation>Wählen Sie einen früheren und einen späteren Rasterlayer.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/alignment.py" line="81"/>
+        <location filename="../mtrs_qgis_plugin/alignment.py" line="82"/>
         <source>Earlier and later are the same layer: there is nothing to compare.</source>
         <translation>Früher und später sind derselbe Layer: Es gibt nichts zu vergleichen.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/alignment.py" line="89"/>
+        <location filename="../mtrs_qgis_plugin/alignment.py" line="90"/>
         <source>The later layer&apos;s extent cannot be transformed to the earlier CRS.</source>
         <translation>Die Ausdehnung des späteren Layers lässt sich nicht in das KBS des früheren transformieren.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/alignment.py" line="113"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="714"/>
         <source>The layers do not overlap (in the chosen extent): there is nothing to analyse.</source>
         <translation>Die Layer überlappen sich (in der gewählten Ausdehnung) nicht: Es gibt nichts zu analysieren.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/alignment.py" line="121"/>
+        <location filename="../mtrs_qgis_plugin/alignment.py" line="122"/>
         <source>The resolutions differ by a factor of {ratio:.1f}: the later image will be resampled.</source>
         <translation>Die Auflösungen unterscheiden sich um den Faktor {ratio:.1f}: Das spätere Bild wird neu abgetastet.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/alignment.py" line="136"/>
+        <location filename="../mtrs_qgis_plugin/alignment.py" line="137"/>
         <source>Same grid: no resampling.</source>
         <translation>Gleiches Gitter: keine Neuabtastung.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/alignment.py" line="138"/>
+        <location filename="../mtrs_qgis_plugin/alignment.py" line="139"/>
         <source>Different grid: the later image will be warped.</source>
         <translation>Anderes Gitter: Das spätere Bild wird umprojiziert.</translation>
-    </message>
-    <message>
-        <location filename="../mtrs_qgis_plugin/alignment.py" line="141"/>
-        <source>Overlap: {area} km².</source>
-        <translation>Überlappung: {area} km².</translation>
     </message>
     <message>
         <location filename="../mtrs_qgis_plugin/analysis_task.py" line="48"/>
@@ -253,182 +243,167 @@ Geben Sie einen Eingabetext an, oder eine Tabelle und ein Textfeld mit mehreren 
         <translation>MTRS-Veränderungsanalyse</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="99"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="137"/>
         <source>Engine: not started</source>
         <translation>Engine: nicht gestartet</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="109"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="154"/>
         <source>Images</source>
         <translation>Bilder</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="123"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="178"/>
         <source>Earlier</source>
         <translation>Früher</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="126"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="181"/>
         <source>Bands (R, G, B)</source>
         <translation>Kanäle (R, G, B)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="125"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="180"/>
         <source>Later</source>
         <translation>Später</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="134"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="190"/>
         <source>Extent</source>
         <translation>Ausdehnung</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="138"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="194"/>
         <source>Overlap of the two layers</source>
         <translation>Überlappung der beiden Layer</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="138"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="194"/>
         <source>Current map view</source>
         <translation>Aktuelle Kartenansicht</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="138"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="194"/>
         <source>Rectangle drawn on the map</source>
         <translation>Auf der Karte gezeichnetes Rechteck</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="138"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="194"/>
         <source>Polygons of a layer (selection)</source>
         <translation>Polygone eines Layers (Auswahl)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="146"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="202"/>
         <source>Analyse</source>
         <translation>Analysieren</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="147"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="203"/>
         <source>Draw rectangle</source>
         <translation>Rechteck zeichnen</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="152"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="208"/>
         <source>Polygon layer</source>
         <translation>Polygonlayer</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="157"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="213"/>
         <source>What changed?</source>
         <translation>Was hat sich verändert?</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="164"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="220"/>
         <source>e.g. buildings destroyed along the tornado track</source>
         <translation>z. B. entlang der Tornadospur zerstörte Gebäude</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="168"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="227"/>
         <source>Examples</source>
         <translation>Beispiele</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="177"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="236"/>
         <source>Add to list</source>
         <translation>Zur Liste hinzufügen</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="179"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="268"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="188"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="247"/>
         <source>Several prompts run one after the other on the same images; the image features are computed once.</source>
         <translation>Mehrere Eingabetexte laufen nacheinander auf denselben Bildern; die Bildmerkmale werden nur einmal berechnet.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="198"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="95"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="202"/>
-        <source>Bundled model</source>
-        <translation>Mitgeliefertes Modell</translation>
-    </message>
-    <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="202"/>
-        <source>Local folder</source>
-        <translation>Lokaler Ordner</translation>
-    </message>
-    <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="215"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="282"/>
         <source>Hub id</source>
         <translation>Hub-ID</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="209"/>
-        <source>Source</source>
-        <translation>Quelle</translation>
-    </message>
-    <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="212"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="279"/>
         <source>Folder</source>
         <translation>Ordner</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="224"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="294"/>
         <source>Advanced</source>
         <translation>Erweitert</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="230"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="300"/>
         <source>model size</source>
         <translation>Modellgröße</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="231"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="302"/>
         <source>Tile size (px)</source>
         <translation>Kachelgröße (px)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="234"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="306"/>
         <source>Tile overlap (px)</source>
         <translation>Kachelüberlappung (px)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="242"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="320"/>
         <source>Minimum area</source>
         <translation>Minimale Fläche</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="246"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="325"/>
         <source>Simplify (map units)</source>
         <translation>Vereinfachen (Karteneinheiten)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="250"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="329"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="251"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="330"/>
         <source>[temporary GeoPackage]</source>
         <translation>[temporäres GeoPackage]</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="252"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="337"/>
         <source>Output file</source>
         <translation>Ausgabedatei</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="253"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="347"/>
         <source>Load probability raster</source>
         <translation>Wahrscheinlichkeitsraster laden</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="271"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="373"/>
         <source>Run</source>
         <translation>Ausführen</translation>
     </message>
@@ -438,97 +413,87 @@ Geben Sie einen Eingabetext an, oder eine Tabelle und ein Textfeld mit mehreren 
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="346"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="472"/>
         <source>Engine: not installed – see the set-up below.</source>
         <translation>Engine: nicht installiert – siehe Einrichtung unten.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="348"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="474"/>
         <source>Engine: starting…</source>
         <translation>Engine: wird gestartet …</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="364"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="490"/>
         <source>Engine failed to start: {message}</source>
         <translation>Die Engine konnte nicht starten: {message}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="426"/>
-        <source>About {tiles} tiles, roughly {seconds:.0f} s for {prompts} prompt(s).</source>
-        <translation>Etwa {tiles} Kacheln, ungefähr {seconds:.0f} s für {prompts} Eingabetext(e).</translation>
-    </message>
-    <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="429"/>
-        <source>About {tiles} tiles.</source>
-        <translation>Etwa {tiles} Kacheln.</translation>
-    </message>
-    <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="485"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="820"/>
         <source>Choose the folder of the model checkpoint.</source>
         <translation>Wählen Sie den Ordner des Modell-Checkpoints.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="490"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="825"/>
         <source>Enter the hub id of the model (owner/name).</source>
         <translation>Geben Sie die Hub-ID des Modells ein (Besitzer/Name).</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="524"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="871"/>
         <source>Type what changed, e.g. &apos;new buildings&apos;.</source>
         <translation>Geben Sie ein, was sich verändert hat, z. B. „neue Gebäude“.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="621"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="957"/>
         <source>MTRS</source>
         <translation>MTRS</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="566"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="915"/>
         <source>Set up the engine first (see above).</source>
         <translation>Richten Sie zuerst die Engine ein (siehe oben).</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="572"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="924"/>
         <source>Starting…</source>
         <translation>Wird gestartet …</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="580"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="963"/>
         <source>Cancelling…</source>
         <translation>Wird abgebrochen …</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="590"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="976"/>
         <source>The engine had stopped unexpectedly and was restarted.</source>
         <translation>Die Engine war unerwartet beendet worden und wurde neu gestartet.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="593"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="979"/>
         <source>Cancelled. No output was written.</source>
         <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="594"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="980"/>
         <source>Analysis cancelled.</source>
         <translation>Analyse abgebrochen.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="648"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1084"/>
         <source>Runs on GPU: {name}</source>
         <translation>Läuft auf der GPU: {name}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="650"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1086"/>
         <source>Runs on Apple GPU (MPS)</source>
         <translation>Läuft auf der Apple-GPU (MPS)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="652"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1088"/>
         <source>Runs on CPU{name} – no GPU found; large areas will be slow.</source>
         <translation>Läuft auf der CPU{name} – keine GPU gefunden; große Gebiete dauern lange.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="657"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1093"/>
         <source>Cached image features: {n}.</source>
         <translation>Zwischengespeicherte Bildmerkmale: {n}.</translation>
     </message>
@@ -693,34 +658,932 @@ Geben Sie einen Eingabetext an, oder eine Tabelle und ein Textfeld mit mehreren 
         <translation>die größte neue Lagerhalle</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/provider.py" line="27"/>
+        <location filename="../mtrs_qgis_plugin/provider.py" line="31"/>
         <source>MTRS – language-guided change analysis</source>
         <translation>MTRS – sprachgesteuerte Veränderungsanalyse</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="46"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="59"/>
         <source>The result file cannot be opened: {path}</source>
         <translation>Die Ergebnisdatei kann nicht geöffnet werden: {path}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="55"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="69"/>
         <source>{label} – probability</source>
         <translation>{label} – Wahrscheinlichkeit</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="72"/>
-        <source>Change polygons from MTRS (model {model}, device {device}).</source>
-        <translation>Veränderungspolygone von MTRS (Modell {model}, Gerät {device}).</translation>
+        <location filename="../mtrs_qgis_plugin/algorithms/adapt_base.py" line="30"/>
+        <source>Adapt the model</source>
+        <translation>Modell anpassen</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="72"/>
-        <source>Run record:</source>
-        <translation>Laufprotokoll:</translation>
+        <location filename="../mtrs_qgis_plugin/algorithms/adapt_base.py" line="156"/>
+        <source>The folder of your model &apos;{name}&apos; no longer exists: {path}</source>
+        <translation>Der Ordner Ihres Modells „{name}“ existiert nicht mehr: {path}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/assess.py" line="54"/>
+        <source>Assess change accuracy</source>
+        <translation>Genauigkeit der Veränderungen bewerten</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/assess.py" line="57"/>
+        <source>Measures predicted changes against reference labels, in any CRS.
+
+Predicted: change polygons (e.g. from &apos;Referring change segmentation&apos;) or a change probability raster with a threshold. Reference: change polygons (optionally with a class field, for counts per class) or a raster (0/1 or class codes). Both are compared on one grid over the given extent (empty: where both overlap).
+
+Pixel level: IoU, precision, recall, F1, overall accuracy. Object level: predicted and reference objects are matched one-to-one when their IoU reaches the minimum (0.5): true positives, false positives, false negatives. The report (HTML or Markdown, with a figure) and a styled layer of false positive and false negative polygons are written; open the layer to inspect the errors.</source>
+        <translation>Misst vorhergesagte Veränderungen an Referenzdaten, in beliebigem KBS.
+
+Vorhersage: Veränderungspolygone (z. B. aus „Referenzierende Veränderungssegmentierung“) oder ein Raster der Veränderungswahrscheinlichkeit mit Schwellenwert. Referenz: Veränderungspolygone (optional mit Klassenfeld für Zählungen je Klasse) oder ein Raster (0/1 oder Klassencodes). Beide werden auf einem Gitter über die angegebene Ausdehnung verglichen (leer: wo sich beide überlappen).
+
+Pixelebene: IoU, Präzision, Trefferquote, F1, Gesamtgenauigkeit. Objektebene: Vorhergesagte und Referenzobjekte werden eins zu eins zugeordnet, wenn ihre IoU das Minimum (0,5) erreicht: richtig Positive, falsch Positive, falsch Negative. Geschrieben werden der Bericht (HTML oder Markdown, mit Abbildung) und ein gestalteter Layer der falsch positiven und falsch negativen Polygone; öffnen Sie den Layer, um die Fehler zu prüfen.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/assess.py" line="75"/>
+        <source>Predicted change polygons</source>
+        <translation>Vorhergesagte Veränderungspolygone</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/assess.py" line="75"/>
+        <source>A filter set on the layer in QGIS is honoured.</source>
+        <translation>Ein in QGIS auf dem Layer gesetzter Filter wird berücksichtigt.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/assess.py" line="81"/>
+        <source>…or a predicted change probability raster</source>
+        <translation>… oder ein vorhergesagtes Raster der Veränderungswahrscheinlichkeit</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/assess.py" line="86"/>
+        <source>Probability threshold (probability raster only)</source>
+        <translation>Wahrscheinlichkeitsschwelle (nur Wahrscheinlichkeitsraster)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/assess.py" line="97"/>
+        <source>Reference change polygons</source>
+        <translation>Referenz-Veränderungspolygone</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/assess.py" line="97"/>
+        <source>The true changes, e.g. labelled by hand; a filter set on the layer in QGIS is honoured.</source>
+        <translation>Die tatsächlichen Veränderungen, z. B. von Hand erfasst; ein in QGIS auf dem Layer gesetzter Filter wird berücksichtigt.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/assess.py" line="103"/>
+        <source>Class field of the reference</source>
+        <translation>Klassenfeld der Referenz</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/assess.py" line="103"/>
+        <source>Object counts are reported per class of this field.</source>
+        <translation>Objektzählungen werden je Klasse dieses Felds ausgegeben.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/assess.py" line="114"/>
+        <source>…or a reference raster (0/1 or class codes)</source>
+        <translation>… oder ein Referenzraster (0/1 oder Klassencodes)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/assess.py" line="119"/>
+        <source>Class table of the reference raster (code=name, …)</source>
+        <translation>Klassentabelle des Referenzrasters (Code=Name, …)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="129"/>
+        <source>For example: 1=destroyed building,2=damaged building.</source>
+        <translation>Zum Beispiel: 1=zerstörtes Gebäude,2=beschädigtes Gebäude.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/assess.py" line="125"/>
+        <source>Background image of the figure (e.g. the later raster)</source>
+        <translation>Hintergrundbild der Abbildung (z. B. das spätere Raster)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/assess.py" line="130"/>
+        <source>Extent (empty: where both overlap)</source>
+        <translation>Ausdehnung (leer: wo sich beide überlappen)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/assess.py" line="143"/>
+        <source>Minimum IoU for two objects to match</source>
+        <translation>Minimale IoU, damit zwei Objekte übereinstimmen</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/assess.py" line="154"/>
+        <source>Accuracy report</source>
+        <translation>Genauigkeitsbericht</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/assess.py" line="154"/>
+        <source>HTML files (*.html);;Markdown files (*.md)</source>
+        <translation>HTML-Dateien (*.html);;Markdown-Dateien (*.md)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/assess.py" line="159"/>
+        <source>False positives and false negatives</source>
+        <translation>Falsch Positive und falsch Negative</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/assess.py" line="164"/>
+        <source>Metrics (JSON)</source>
+        <translation>Kennzahlen (JSON)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/assess.py" line="164"/>
+        <source>JSON files (*.json)</source>
+        <translation>JSON-Dateien (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/assess.py" line="177"/>
+        <source>All figures (JSON)</source>
+        <translation>Alle Kennzahlen (JSON)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/assess.py" line="178"/>
+        <source>Figure (PNG)</source>
+        <translation>Abbildung (PNG)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/assess.py" line="183"/>
+        <source>predicted changes</source>
+        <translation>vorhergesagten Veränderungen</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/assess.py" line="183"/>
+        <source>reference</source>
+        <translation>Referenz</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/assess.py" line="190"/>
+        <source>Give the {what} either as polygons or as a raster (exactly one of them).</source>
+        <translation>Geben Sie die {what} entweder als Polygone oder als Raster an (genau eines davon).</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/assess.py" line="203"/>
+        <source>The report must be an HTML (.html) or Markdown (.md) file: {path}</source>
+        <translation>Der Bericht muss eine HTML- (.html) oder Markdown-Datei (.md) sein: {path}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/assess.py" line="208"/>
+        <source>The errors layer must be a GeoPackage (.gpkg): {path}</source>
+        <translation>Der Fehlerlayer muss ein GeoPackage (.gpkg) sein: {path}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/assess.py" line="254"/>
+        <source>IoU {iou}, precision {precision}, recall {recall}, F1 {f1}; objects: {tp} TP, {fp} FP, {fn} FN</source>
+        <translation>IoU {iou}, Präzision {precision}, Trefferquote {recall}, F1 {f1}; Objekte: {tp} RP, {fp} FP, {fn} FN</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="133"/>
+        <source>The name of one of your fine-tuned models works too.</source>
+        <translation>Auch der Name eines Ihrer feinabgestimmten Modelle ist möglich.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="60"/>
+        <source>Export MTRS training data</source>
+        <translation>MTRS-Trainingsdaten exportieren</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="63"/>
+        <source>Cuts training chips from an earlier and a later raster and your change labels, ready for &apos;Fine-tune MTRS model&apos;.
+
+Labels are either change polygons (any vector layer and CRS; optionally a class field such as a damage class, a free-text description field used verbatim as an expression, and an OGR SQL filter) or a change raster (0/1, or class codes named by a class table such as &apos;1=destroyed building,2=damaged building&apos;).
+
+The later raster is aligned onto the earlier one&apos;s grid and both are normalised together, exactly as for analysis, so the chips look like what the model sees. The output folder holds train/ and val/ (split by spatial blocks so overlapping chips never land on both sides), each with A/, B/, label/ (all changes, stage 1), masks/ and referring_expression/ (stage 2), and a manifest.json recording sources, CRS, chip bounds, class counts, the command and the seed. Expressions are generated from the labels (class, position, size rank, descriptions) including negatives: a class absent from a chip gets an empty mask, so the model learns to answer &apos;nothing&apos;.
+
+Nothing is written when the input is unusable; an output folder that is not empty is only replaced with &apos;Replace an existing output folder&apos;.</source>
+        <translation>Schneidet Trainingskacheln aus einem früheren und einem späteren Raster und Ihren erfassten Veränderungen, bereit für „MTRS-Modell feinabstimmen“.
+
+Die Referenzdaten sind entweder Veränderungspolygone (beliebiger Vektorlayer und KBS; optional ein Klassenfeld wie eine Schadensklasse, ein Beschreibungsfeld mit freiem Text, der wörtlich als Ausdruck dient, und ein OGR-SQL-Filter) oder ein Veränderungsraster (0/1 oder Klassencodes, benannt durch eine Klassentabelle wie „1=zerstörtes Gebäude,2=beschädigtes Gebäude“).
+
+Das spätere Raster wird auf das Gitter des früheren ausgerichtet, und beide werden gemeinsam normalisiert, genau wie bei der Analyse, damit die Kacheln so aussehen, wie das Modell sie sieht. Der Ausgabeordner enthält train/ und val/ (nach räumlichen Blöcken getrennt, damit überlappende Kacheln nie auf beiden Seiten landen), jeweils mit A/, B/, label/ (alle Veränderungen, Stufe 1), masks/ und referring_expression/ (Stufe 2), sowie eine manifest.json mit Quellen, KBS, Kachelgrenzen, Klassenzählungen, dem Befehl und dem Startwert. Die Ausdrücke werden aus den Referenzdaten erzeugt (Klasse, Lage, Größenrang, Beschreibungen), einschließlich Negativbeispielen: Eine in einer Kachel fehlende Klasse erhält eine leere Maske, damit das Modell lernt, „nichts“ zu antworten.
+
+Bei unbrauchbaren Eingaben wird nichts geschrieben; ein nicht leerer Ausgabeordner wird nur mit „Vorhandenen Ausgabeordner ersetzen“ ersetzt.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="88"/>
+        <source>Change polygons (labels)</source>
+        <translation>Veränderungspolygone (Referenzdaten)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="88"/>
+        <source>Polygons of the changes you labelled; a filter set on the layer in QGIS is honoured.</source>
+        <translation>Polygone der von Ihnen erfassten Veränderungen; ein in QGIS auf dem Layer gesetzter Filter wird berücksichtigt.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="97"/>
+        <source>Class field</source>
+        <translation>Klassenfeld</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="97"/>
+        <source>The kind of change of each polygon, e.g. a damage class; empty: one kind (see below).</source>
+        <translation>Die Art der Veränderung jedes Polygons, z. B. eine Schadensklasse; leer: eine einzige Art (siehe unten).</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="108"/>
+        <source>Description field</source>
+        <translation>Beschreibungsfeld</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="108"/>
+        <source>Free text describing each polygon&apos;s change; used verbatim as an expression.</source>
+        <translation>Freier Text, der die Veränderung jedes Polygons beschreibt; wird wörtlich als Ausdruck verwendet.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="119"/>
+        <source>Filter on the labels (OGR SQL)</source>
+        <translation>Filter auf den Referenzdaten (OGR SQL)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="119"/>
+        <source>For example: damage IN (&apos;destroyed&apos;, &apos;major-damage&apos;).</source>
+        <translation>Zum Beispiel: damage IN ('destroyed', 'major-damage').</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="123"/>
+        <source>…or a change raster (0/1 or class codes)</source>
+        <translation>… oder ein Veränderungsraster (0/1 oder Klassencodes)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="123"/>
+        <source>Instead of polygons: a raster where 0 is no change and other values are change classes.</source>
+        <translation>Statt Polygonen: ein Raster, in dem 0 keine Veränderung bedeutet und andere Werte Veränderungsklassen sind.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="129"/>
+        <source>Class table of the change raster (code=name, …)</source>
+        <translation>Klassentabelle des Veränderungsrasters (Code=Name, …)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="135"/>
+        <source>Name of the change when labels carry no class</source>
+        <translation>Name der Veränderung, wenn die Referenzdaten keine Klasse haben</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="135"/>
+        <source>Used in the generated expressions, e.g. &apos;destroyed building&apos;.</source>
+        <translation>Wird in den erzeugten Ausdrücken verwendet, z. B. „zerstörtes Gebäude“.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="144"/>
+        <source>Extent (empty: the overlap of the rasters)</source>
+        <translation>Ausdehnung (leer: Überlappung der Raster)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="144"/>
+        <source>Export only this area, e.g. where you have labelled every change.</source>
+        <translation>Nur dieses Gebiet exportieren, z. B. dort, wo Sie jede Veränderung erfasst haben.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="150"/>
+        <source>Chip size (pixels)</source>
+        <translation>Kachelgröße (Pixel)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="161"/>
+        <source>Fraction of chips held out for validation</source>
+        <translation>Anteil der Kacheln, der zur Validierung zurückgehalten wird</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="173"/>
+        <source>Stride between chips (pixels; 0: the chip size, no overlap)</source>
+        <translation>Schrittweite zwischen Kacheln (Pixel; 0: Kachelgröße, keine Überlappung)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="184"/>
+        <source>Minimum labelled fraction of a chip</source>
+        <translation>Minimaler erfasster Anteil einer Kachel</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="184"/>
+        <source>Chips with less labelled change are skipped (0 keeps chips without change as negatives).</source>
+        <translation>Kacheln mit weniger erfasster Veränderung werden übersprungen (0 behält Kacheln ohne Veränderung als Negativbeispiele).</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="196"/>
+        <source>Maximum nodata fraction of a chip</source>
+        <translation>Maximaler NoData-Anteil einer Kachel</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="207"/>
+        <source>&apos;No such change&apos; expressions per chip</source>
+        <translation>„Keine solche Veränderung“-Ausdrücke je Kachel</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="207"/>
+        <source>Expressions for classes absent from a chip, answered with an empty mask.</source>
+        <translation>Ausdrücke für Klassen, die in einer Kachel fehlen, beantwortet mit einer leeren Maske.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="219"/>
+        <source>Resampling of the later raster</source>
+        <translation>Resampling des späteren Rasters</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="224"/>
+        <source>Size of the blocks of the train/val split (chips)</source>
+        <translation>Blockgröße der Trainings-/Validierungsaufteilung (Kacheln)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="224"/>
+        <source>Chips are split in square blocks of this many chips, so neighbours stay on one side.</source>
+        <translation>Die Kacheln werden in quadratischen Blöcken dieser Größe aufgeteilt, damit Nachbarn auf derselben Seite bleiben.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="236"/>
+        <source>Expression templates (JSON)</source>
+        <translation>Ausdrucksvorlagen (JSON)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="236"/>
+        <source>Your own copy of the engine&apos;s engine/export/templates.json; empty: the default templates.</source>
+        <translation>Ihre eigene Kopie von engine/export/templates.json der Engine; leer: die Standardvorlagen.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="159"/>
+        <source>Random seed</source>
+        <translation>Zufalls-Startwert</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="251"/>
+        <source>Replace an existing output folder</source>
+        <translation>Vorhandenen Ausgabeordner ersetzen</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="75"/>
+        <source>Training data folder</source>
+        <translation>Ordner der Trainingsdaten</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="255"/>
+        <source>Manifest (JSON)</source>
+        <translation>Manifest (JSON)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="256"/>
+        <source>Training chips</source>
+        <translation>Trainingskacheln</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="257"/>
+        <source>Validation chips</source>
+        <translation>Validierungskacheln</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="258"/>
+        <source>Training expressions</source>
+        <translation>Trainingsausdrücke</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="259"/>
+        <source>Validation expressions</source>
+        <translation>Validierungsausdrücke</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="268"/>
+        <source>Give the change labels either as polygons or as a change raster (exactly one of them).</source>
+        <translation>Geben Sie die Veränderungen entweder als Polygone oder als Veränderungsraster an (genau eines davon).</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/export_training.py" line="318"/>
+        <source>{train} training and {val} validation chips in {path}</source>
+        <translation>{train} Trainings- und {val} Validierungskacheln in {path}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="54"/>
+        <source>Fine-tune MTRS model</source>
+        <translation>MTRS-Modell feinabstimmen</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="57"/>
+        <source>Adapts a model to your imagery with the chips made by &apos;Export MTRS training data&apos;.
+
+Start from the bundled demonstration model, one of your models (by its name), a model folder or a hub id. Stage 2 (default) teaches the model your prompts; stage 1 only its sense of change. The defaults suit a few dozen chips on a CPU: the image encoder stays frozen, the model is checked on the validation chips and the best one is kept; training stops after the given minutes or epochs, or earlier when validation stops improving.
+
+The engine runs in its own process; progress shows here. Cancel stops training and keeps the best model so far. The result is a normal model folder (config, weights, tokenizer and a model card with the validation figures) and is added to your models under the given name: the MTRS dock offers it in its model list, and the analysis algorithms accept that name as model.</source>
+        <translation>Passt ein Modell mit den von „MTRS-Trainingsdaten exportieren“ erzeugten Kacheln an Ihre Bilddaten an.
+
+Ausgangspunkt ist das mitgelieferte Demonstrationsmodell, eines Ihrer Modelle (über seinen Namen), ein Modellordner oder eine Hub-ID. Stufe 2 (Standard) bringt dem Modell Ihre Eingabetexte bei, Stufe 1 nur sein Gespür für Veränderungen. Die Standardwerte passen für einige Dutzend Kacheln auf einer CPU: Der Bildencoder bleibt eingefroren, das Modell wird an den Validierungskacheln geprüft und das beste behalten; das Training endet nach den angegebenen Minuten oder Epochen oder früher, wenn sich die Validierung nicht mehr verbessert.
+
+Die Engine läuft in einem eigenen Prozess; der Fortschritt wird hier angezeigt. Abbrechen beendet das Training und behält das bisher beste Modell. Das Ergebnis ist ein normaler Modellordner (Konfiguration, Gewichte, Tokenizer und eine Modellkarte mit den Validierungswerten) und wird unter dem angegebenen Namen zu Ihren Modellen hinzugefügt: Das MTRS-Dock bietet es in seiner Modellliste an, und die Analysealgorithmen akzeptieren diesen Namen als Modell.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="75"/>
+        <source>The output folder of &apos;Export MTRS training data&apos; (train/ and val/), or one split folder.</source>
+        <translation>Der Ausgabeordner von „MTRS-Trainingsdaten exportieren“ (train/ und val/) oder ein einzelner Teilordner.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="81"/>
+        <source>Starting model (empty: bundled; your model&apos;s name, a folder or hub id)</source>
+        <translation>Ausgangsmodell (leer: mitgeliefert; Name Ihres Modells, Ordner oder Hub-ID)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="88"/>
+        <source>What to train</source>
+        <translation>Was trainiert wird</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="88"/>
+        <source>Stage 2: changes described by prompts</source>
+        <translation>Stufe 2: durch Eingabetexte beschriebene Veränderungen</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="88"/>
+        <source>Stage 1: all changes (no prompts)</source>
+        <translation>Stufe 1: alle Veränderungen (ohne Eingabetexte)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="97"/>
+        <source>Time budget (minutes; 0: no time limit)</source>
+        <translation>Zeitbudget (Minuten; 0: ohne Zeitlimit)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="108"/>
+        <source>Epochs (0: use the time budget)</source>
+        <translation>Epochen (0: Zeitbudget verwenden)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="108"/>
+        <source>When set, training runs this many passes over the chips instead of a time budget.</source>
+        <translation>Wenn gesetzt, durchläuft das Training die Kacheln so oft statt nach Zeitbudget.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="120"/>
+        <source>Name in your model list (empty: the folder name)</source>
+        <translation>Name in Ihrer Modellliste (leer: Ordnername)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="125"/>
+        <source>Learning rate (empty: engine default)</source>
+        <translation>Lernrate (leer: Standard der Engine)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="136"/>
+        <source>Early stopping patience (validations without improvement; empty: engine default)</source>
+        <translation>Geduld für frühes Beenden (Validierungen ohne Verbesserung; leer: Standard der Engine)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="147"/>
+        <source>Maximum optimisation steps (empty: no limit)</source>
+        <translation>Maximale Optimierungsschritte (leer: ohne Grenze)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="147"/>
+        <source>A hard cap on training steps, e.g. for a quick trial run.</source>
+        <translation>Eine feste Obergrenze für Trainingsschritte, z. B. für einen schnellen Probelauf.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="164"/>
+        <source>Hub revision of the starting model</source>
+        <translation>Hub-Revision des Ausgangsmodells</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="170"/>
+        <source>Resume an interrupted fine-tuning in the output folder</source>
+        <translation>Unterbrochene Feinabstimmung im Ausgabeordner fortsetzen</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="175"/>
+        <source>Replace an existing model folder</source>
+        <translation>Vorhandenen Modellordner ersetzen</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="176"/>
+        <source>Fine-tuned model folder</source>
+        <translation>Ordner des feinabgestimmten Modells</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="177"/>
+        <source>Name in your model list</source>
+        <translation>Name in Ihrer Modellliste</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="178"/>
+        <source>Training steps</source>
+        <translation>Trainingsschritte</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="179"/>
+        <source>Training time (s)</source>
+        <translation>Trainingszeit (s)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="180"/>
+        <source>Validation figures (JSON)</source>
+        <translation>Validierungswerte (JSON)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="187"/>
+        <source>The training data folder does not exist: {path}</source>
+        <translation>Der Ordner der Trainingsdaten existiert nicht: {path}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="226"/>
+        <source>Cancelled; the best model so far was kept in {path} and added to your models as &apos;{name}&apos;.</source>
+        <translation>Abgebrochen; das bisher beste Modell wurde in {path} behalten und als „{name}“ zu Ihren Modellen hinzugefügt.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="248"/>
+        <source>Model &apos;{name}&apos; saved in {path} and added to your models.</source>
+        <translation>Modell „{name}“ in {path} gespeichert und zu Ihren Modellen hinzugefügt.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="269"/>
+        <source>Forget this model in the list (its folder is not deleted).</source>
+        <translation>Dieses Modell aus der Liste entfernen (sein Ordner wird nicht gelöscht).</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="549"/>
+        <source>Bundled demonstration model</source>
+        <translation>Mitgeliefertes Demonstrationsmodell</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="550"/>
+        <source>A small model trained on a CPU to show how MTRS works; not accurate enough for real work.</source>
+        <translation>Ein kleines, auf einer CPU trainiertes Modell, das zeigt, wie MTRS funktioniert; für echte Arbeit nicht genau genug.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="559"/>
+        <source>{name} (missing)</source>
+        <translation>{name} (fehlt)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="563"/>
+        <source>Other folder…</source>
+        <translation>Anderer Ordner …</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="564"/>
+        <source>Hub id…</source>
+        <translation>Hub-ID …</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="604"/>
+        <source>A demonstration model: fine-tune it on your own labelled changes for real work (Processing ▸ MTRS ▸ Adapt the model).</source>
+        <translation>Ein Demonstrationsmodell: Stimmen Sie es für echte Arbeit mit Ihren eigenen erfassten Veränderungen fein ab (Verarbeitung ▸ MTRS ▸ Modell anpassen).</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="614"/>
+        <source>The folder of this model is missing: {path}. Choose another model, or Remove to forget it.</source>
+        <translation>Der Ordner dieses Modells fehlt: {path}. Wählen Sie ein anderes Modell oder entfernen Sie es mit „Entfernen“ aus der Liste.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="618"/>
+        <source>Your model, fine-tuned from {base}.</source>
+        <translation>Ihr Modell, feinabgestimmt aus {base}.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="617"/>
+        <source>the bundled model</source>
+        <translation>dem mitgelieferten Modell</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="621"/>
+        <source>Validation: {figures}.</source>
+        <translation>Validierung: {figures}.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="811"/>
+        <source>The folder of your model &apos;{name}&apos; no longer exists. Choose another model.</source>
+        <translation>Der Ordner Ihres Modells „{name}“ existiert nicht mehr. Wählen Sie ein anderes Modell.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/engine_command.py" line="72"/>
+        <source>version mismatch</source>
+        <translation>Versionskonflikt</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/engine_command.py" line="73"/>
+        <source>The MTRS engine environment is not usable ({message}). Open the MTRS dock and use &apos;Engine set-up&apos; to create or choose it.</source>
+        <translation>Die MTRS-Engine-Umgebung ist nicht nutzbar ({message}). Öffnen Sie das MTRS-Dock und erstellen oder wählen Sie sie unter „Engine-Einrichtung“.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/engine_command.py" line="122"/>
+        <source>Cannot start the engine ({python}): {message}</source>
+        <translation>Die Engine kann nicht gestartet werden ({python}): {message}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/engine_command.py" line="170"/>
+        <source>Cancelling: asking the engine to stop…</source>
+        <translation>Wird abgebrochen: Die Engine wird zum Anhalten aufgefordert …</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/engine_command.py" line="186"/>
+        <source>Cancelled; the engine stopped and removed its unfinished output.</source>
+        <translation>Abgebrochen; die Engine hat angehalten und ihre unfertige Ausgabe entfernt.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/engine_command.py" line="244"/>
+        <source>The engine command &apos;{name}&apos; failed (exit code {code}) without a message.</source>
+        <translation>Der Engine-Befehl „{name}“ ist ohne Meldung fehlgeschlagen (Exit-Code {code}).</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/layers.py" line="83"/>
+        <source>Choose a valid vector layer.</source>
+        <translation>Wählen Sie einen gültigen Vektorlayer.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/layers.py" line="116"/>
+        <source>Layer &apos;{name}&apos; could not be copied for the engine: {message}</source>
+        <translation>Layer „{name}“ konnte nicht für die Engine kopiert werden: {message}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/assess.py" line="133"/>
+        <source>Pixel size of the comparison grid (map units; empty: from a raster, else 0.5 m)</source>
+        <translation>Pixelgröße des Vergleichsgitters (Karteneinheiten; leer: aus einem Raster, sonst 0,5 m)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/engine_command.py" line="176"/>
+        <source>The engine is still busy: asking it to stop at once…</source>
+        <translation>Die Engine ist noch beschäftigt: Sie wird aufgefordert, sofort anzuhalten …</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="642"/>
+        <source>The earlier and the later raster are the same image: there is nothing to compare. Choose the image taken before the change as earlier and the one after it as later.</source>
+        <translation>Das frühere und das spätere Raster sind dasselbe Bild: Es gibt nichts zu vergleichen. Wählen Sie das Bild von vor der Änderung als früheres und das danach als späteres.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="175"/>
+        <source>Polygons smaller than this are dropped (0 keeps single-pixel specks).</source>
+        <translation>Kleinere Polygone werden verworfen (0 behält auch einzelne Pixel).</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/alignment.py" line="141"/>
+        <source>Overlap: {area}.</source>
+        <translation>Überlappung: {area}.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/analysis_task.py" line="137"/>
+        <source>MTRS: checking the images</source>
+        <translation>MTRS: Bilder werden geprüft</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="143"/>
+        <source>Help</source>
+        <translation>Hilfe</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="144"/>
+        <source>Open the user guide of the plugin.</source>
+        <translation>Das Benutzerhandbuch des Plugins öffnen.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="173"/>
+        <source>The image taken before the change.</source>
+        <translation>Das Bild von vor der Änderung.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="174"/>
+        <source>The image taken after the change; it must overlap the earlier one.</source>
+        <translation>Das Bild von nach der Änderung; es muss das frühere überlappen.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="176"/>
+        <source>red</source>
+        <translation>Rot</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="176"/>
+        <source>green</source>
+        <translation>Grün</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="176"/>
+        <source>blue</source>
+        <translation>Blau</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="177"/>
+        <source>Band shown to the model as {colour}.</source>
+        <translation>Band, das dem Modell als {colour} gezeigt wird.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="222"/>
+        <source>Describe the change to find, in plain words; earlier prompts of this project are listed.</source>
+        <translation>Beschreiben Sie die gesuchte Änderung in einfachen Worten; frühere Eingaben dieses Projekts werden aufgelistet.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="301"/>
+        <source>Side of the square pieces the image is cut into; 0 uses the model&apos;s size.</source>
+        <translation>Seitenlänge der quadratischen Kacheln, in die das Bild geteilt wird; 0 verwendet die Größe des Modells.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="305"/>
+        <source>Pixels shared by neighbouring tiles, blended to hide tile seams.</source>
+        <translation>Pixel, die benachbarte Kacheln teilen; sie werden überblendet, damit keine Kachelkanten sichtbar sind.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="310"/>
+        <source>A pixel counts as changed above this probability; lower finds more, with more false alarms.</source>
+        <translation>Ein Pixel gilt oberhalb dieser Wahrscheinlichkeit als verändert; niedriger findet mehr, mit mehr Fehlalarmen.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="317"/>
+        <source>Polygons smaller than this are dropped: single-pixel specks are noise. 0 keeps everything.</source>
+        <translation>Kleinere Polygone werden verworfen: einzelne Pixel sind Rauschen. 0 behält alles.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="324"/>
+        <source>Smooth polygon outlines by this tolerance; 0 keeps the pixel edges.</source>
+        <translation>Polygonumrisse mit dieser Toleranz glätten; 0 behält die Pixelkanten.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="331"/>
+        <source>Where the polygons are saved. An existing file is never overwritten: the next run writes a numbered file beside it. Empty: a temporary file, lost when QGIS closes.</source>
+        <translation>Wohin die Polygone gespeichert werden. Eine vorhandene Datei wird nie überschrieben: Der nächste Lauf schreibt eine nummerierte Datei daneben. Leer: eine temporäre Datei, die beim Schließen von QGIS verloren geht.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="349"/>
+        <source>Also add the per-pixel change probability as a raster layer (hidden at first).</source>
+        <translation>Zusätzlich die Änderungswahrscheinlichkeit je Pixel als Rasterlayer hinzufügen (zunächst ausgeblendet).</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="726"/>
+        <source>Find the described change between the two images.</source>
+        <translation>Die beschriebene Änderung zwischen den beiden Bildern finden.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="658"/>
+        <source>Counting tiles…</source>
+        <translation>Kacheln werden gezählt…</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="735"/>
+        <source>{tiles} tiles per prompt.</source>
+        <translation>{tiles} Kacheln je Eingabe.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="738"/>
+        <source>About {time} for {prompts} prompt(s), measured on this computer.</source>
+        <translation>Etwa {time} für {prompts} Eingabe(n), auf diesem Rechner gemessen.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="940"/>
+        <source>Elapsed {time}</source>
+        <translation>Vergangen {time}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="943"/>
+        <source>about {time} left</source>
+        <translation>noch etwa {time}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="973"/>
+        <source>Took {time}</source>
+        <translation>Dauer {time}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="83"/>
+        <source>Feature id</source>
+        <translation>Objekt-ID</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="84"/>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="85"/>
+        <source>Area (m²)</source>
+        <translation>Fläche (m²)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="86"/>
+        <source>Area (pixels)</source>
+        <translation>Fläche (Pixel)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="87"/>
+        <source>Perimeter (m)</source>
+        <translation>Umfang (m)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="88"/>
+        <source>Perimeter (pixels)</source>
+        <translation>Umfang (Pixel)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="89"/>
+        <source>Mean probability</source>
+        <translation>Mittlere Wahrscheinlichkeit</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="90"/>
+        <source>Highest probability</source>
+        <translation>Höchste Wahrscheinlichkeit</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="91"/>
+        <source>Centre X</source>
+        <translation>Mittelpunkt X</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="92"/>
+        <source>Centre Y</source>
+        <translation>Mittelpunkt Y</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="93"/>
+        <source>Location</source>
+        <translation>Lage</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="94"/>
+        <source>Prompt</source>
+        <translation>Eingabe</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="96"/>
+        <source>Model revision</source>
+        <translation>Modellrevision</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="97"/>
+        <source>Earlier image</source>
+        <translation>Früheres Bild</translation>
     </message>
     <message>
         <location filename="../mtrs_qgis_plugin/result_layers.py" line="98"/>
-        <source>&apos;{label}&apos;: {n} polygons, {area} in {seconds:.1f} s on {device}.</source>
-        <translation>„{label}“: {n} Polygone, {area} in {seconds:.1f} s auf {device}.</translation>
+        <source>Later image</source>
+        <translation>Späteres Bild</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="99"/>
+        <source>Run at (UTC)</source>
+        <translation>Ausgeführt (UTC)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="163"/>
+        <source>Change polygons from MTRS for: {prompts}.</source>
+        <translation>Änderungspolygone von MTRS für: {prompts}.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="166"/>
+        <source>Model: {model}</source>
+        <translation>Modell: {model}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="166"/>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="168"/>
+        <source>Device: {device}</source>
+        <translation>Gerät: {device}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="169"/>
+        <source>Run at (UTC): {when}</source>
+        <translation>Ausgeführt (UTC): {when}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="170"/>
+        <source>Polygons: {n}, total area: {area}</source>
+        <translation>Polygone: {n}, Gesamtfläche: {area}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="174"/>
+        <source>Images: {earlier} → {later}</source>
+        <translation>Bilder: {earlier} → {later}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="177"/>
+        <source>Threshold {threshold}, minimum area {min_area} m², tiles {tiles}</source>
+        <translation>Schwellenwert {threshold}, Mindestfläche {min_area} m², Kacheln {tiles}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="184"/>
+        <source>Note: {text}</source>
+        <translation>Hinweis: {text}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="185"/>
+        <source>Run record: the complete JSON is kept in the layer property &apos;{key}&apos;.</source>
+        <translation>Laufprotokoll: Das vollständige JSON steht in der Layereigenschaft '{key}'.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="202"/>
+        <source>&apos;{label}&apos;: {n} polygons, {area} in {seconds} s on {device}.</source>
+        <translation>'{label}': {n} Polygone, {area} in {seconds} s auf {device}.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="291"/>
+        <source>{n} polygons, {area} in {seconds} s on {device}.</source>
+        <translation>{n} Polygone, {area} in {seconds} s auf {device}.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="338"/>
+        <source>Save results next to the project</source>
+        <translation>Ergebnisse neben dem Projekt speichern</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="340"/>
+        <source>With no output file chosen, write the results into a folder &apos;mtrs_results&apos; beside the saved project instead of temporary files that are lost when QGIS closes.</source>
+        <translation>Ohne gewählte Ausgabedatei die Ergebnisse in einen Ordner &apos;mtrs_results&apos; neben dem gespeicherten Projekt schreiben statt in temporäre Dateien, die beim Schließen von QGIS verloren gehen.</translation>
     </message>
 </context>
 </TS>

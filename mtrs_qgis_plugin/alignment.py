@@ -18,6 +18,7 @@ from qgis.core import (
     QgsRectangle,
 )
 
+from . import ui_helpers
 from .i18n import tr
 
 
@@ -137,7 +138,6 @@ def describe(report: AlignmentReport) -> str:
         if report.same_grid
         else tr("Different grid: the later image will be warped.")
     ]
-    km2 = report.overlap_area_m2 / 1e6
-    parts.append(tr("Overlap: {area} km².").format(area=f"{km2:.3f}" if km2 < 10 else f"{km2:.1f}"))
+    parts.append(tr("Overlap: {area}.").format(area=ui_helpers.area(report.overlap_area_m2)))
     parts.extend(report.warnings)
     return " ".join(parts)

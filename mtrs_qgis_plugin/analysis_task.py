@@ -63,7 +63,7 @@ class AnalysisTask(QgsTask):
             for index, job in enumerate(self.jobs):
                 if self.isCanceled():
                     self.outcome.cancelled = True
-                    return False
+                    return True  # a cancel is not a failure: QGIS must not report "Task failed"
 
                 def progress(done: int, total: int, text: str, index: int = index) -> None:
                     frac = done / total if total else 0.0
@@ -81,8 +81,8 @@ class AnalysisTask(QgsTask):
         except WorkerError as exc:
             if exc.code == "cancelled" or self.isCanceled():
                 self.outcome.cancelled = True
-            else:
-                self.outcome.error = exc
+                return True  # reported by the dock as "Cancelled", not by QGIS as a failed task
+            self.outcome.error = exc
             return False
         finally:
             self.outcome.seconds = time.monotonic() - start
@@ -119,3 +119,34 @@ class StatusTask(QgsTask):
     def finished(self, ok: bool) -> None:
         if self.on_done is not None:
             self.on_done(self.status, self.error)
+
+
+class AlignmentTask(QgsTask):
+    """Asks the worker's `check_alignment` about a pair (grid, overlap, the model's real tile count).
+
+    The engine answers with the same alignment and tiling rules the run will use, so the dock shows its
+    figures rather than a re-implementation's; a pair the engine refuses (no overlap, unreadable) comes back
+    as `error` with the engine's message and hint.
+    """
+
+    def __init__(
+        self,
+        params: dict[str, Any],
+        on_done: Callable[[AlignmentTask], None] | None = None,
+    ):
+        super().__init__(tr("MTRS: checking the images"), QgsTask.Flags())
+        self.params = params
+        self.on_done = on_done
+        self.result: dict[str, Any] | None = None
+        self.error: WorkerError | None = None
+
+    def run(self) -> bool:
+        try:
+            self.result = service.client().request("check_alignment", self.params, timeout=120)
+        except WorkerError as exc:
+            self.error = exc
+        return True
+
+    def finished(self, ok: bool) -> None:
+        if self.on_done is not None:
+            self.on_done(self)

@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 from qgis.core import (
+    Qgis,
     QgsApplication,
     QgsMapLayerProxyModel,
     QgsProcessingUtils,
@@ -29,8 +30,10 @@ from qgis.gui import (
     QgsMapToolExtent,
     QgsRasterBandComboBox,
 )
-from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtCore import Qt, QTimer, QUrl
+from qgis.PyQt.QtGui import QDesktopServices
 from qgis.PyQt.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -49,14 +52,33 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from . import alignment, engine_env, prompt_history, result_layers, service, settings
-from .analysis_task import AnalysisTask, Job, StatusTask, TaskOutcome
+from . import (
+    alignment,
+    engine_env,
+    pairing,
+    prompt_history,
+    result_layers,
+    service,
+    settings,
+    ui_helpers,
+    user_models,
+)
+from .analysis_task import AlignmentTask, AnalysisTask, Job, StatusTask, TaskOutcome
 from .engine_panel import EnginePanel
 from .extent import ExtentError, RequestExtent, from_polygons, from_rectangle
 from .i18n import tr
 from .layers import LayerError, default_bands, raster_path
 
-DEFAULT_TILE = 256  # used for estimates until the worker reports the model's own size
+#: Item data of a user model in the model list: the prefix, then the model's registered name.
+USER_PREFIX = "user:"
+DEFAULT_TILE = 256  # used for the local preview until the worker reports the model's own size
+#: Seconds per tile measured in THIS session, per (model, device): a figure from another day, model or
+#: device would mislead, so there is no time estimate before the first run of a session.
+SESSION_SECONDS_PER_TILE: dict[tuple[str, str], float] = {}
+#: The user guide the Help button opens (shipped in the plugin zip; the repository page otherwise).
+HELP_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs", "PLUGIN.md")
+HELP_URL = "https://github.com/mtrs-qgis/mtrs-qgis/blob/main/docs/PLUGIN.md"
+ALIGNMENT_DELAY_MS = 300  # wait for the analyst to stop clicking before asking the worker
 #: Warm the worker up as soon as the dock opens (device badge, and the first run starts faster).
 AUTO_START_ENGINE = True
 
@@ -82,9 +104,21 @@ class MtrsDockWidget(QgsDockWidget):
         self.drawn_crs = None
         self._extent_tool: QgsMapToolExtent | None = None
         self._previous_tool = None
+        self._message_item = None  # the dock's current message-bar item: replaced, never stacked
+        self.pair_problem = ""  # why Run is disabled ("" when the pair can be analysed)
+        self.worker_alignment: dict[str, Any] | None = None
+        self.alignment_task: AlignmentTask | None = None
+        self._alignment_generation = 0
+        self._alignment_timer = QTimer(self)
+        self._alignment_timer.setSingleShot(True)
+        self._alignment_timer.setInterval(ALIGNMENT_DELAY_MS)
+        self._alignment_timer.timeout.connect(self.request_worker_alignment)
+        self._run_started = 0.0
+        self._run_timing_key: tuple[str, str] = ("", "")
         self._build()
         self.restore_state()
         QgsProject.instance().readProject.connect(self._reload_history)
+        QgsProject.instance().layersAdded.connect(self._project_layers_added)
 
     # -- construction --------------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -95,12 +129,22 @@ class MtrsDockWidget(QgsDockWidget):
         scroll.setWidget(body)
         self.setWidget(scroll)
         layout = QVBoxLayout(body)
+        self.scroll = scroll
+        self.body = body
 
-        # engine: badge + set-up panel
+        # engine: badge + set-up panel, Help on the right
+        row = QHBoxLayout()
         self.badge = QLabel(tr("Engine: not started"))
         self.badge.setObjectName("mtrsDeviceBadge")
         self.badge.setWordWrap(True)
-        layout.addWidget(self.badge)
+        row.addWidget(self.badge, 1)
+        self.help_button = QToolButton()
+        self.help_button.setObjectName("mtrsHelp")
+        self.help_button.setText(tr("Help"))
+        self.help_button.setToolTip(tr("Open the user guide of the plugin."))
+        self.help_button.clicked.connect(self.open_help)
+        row.addWidget(self.help_button, 0, Qt.AlignTop)
+        layout.addLayout(row)
         self.engine_panel = EnginePanel()
         self.engine_panel.setVisible(False)
         self.engine_panel.engineChanged.connect(self.refresh_engine)
@@ -126,6 +170,11 @@ class MtrsDockWidget(QgsDockWidget):
                 b.bandChanged.connect(self._update_alignment)
         self.earlier.setObjectName("mtrsEarlier")
         self.later.setObjectName("mtrsLater")
+        self.earlier.setToolTip(tr("The image taken before the change."))
+        self.later.setToolTip(tr("The image taken after the change; it must overlap the earlier one."))
+        for bands in (self.earlier_bands, self.later_bands):
+            for b, colour in zip(bands, (tr("red"), tr("green"), tr("blue")), strict=True):
+                b.setToolTip(tr("Band shown to the model as {colour}.").format(colour=colour))
         form.addRow(tr("Earlier"), self.earlier)
         form.addRow(tr("Bands (R, G, B)"), self._row(self.earlier_bands))
         form.addRow(tr("Later"), self.later)
@@ -133,6 +182,7 @@ class MtrsDockWidget(QgsDockWidget):
         self.alignment_label = QLabel()
         self.alignment_label.setObjectName("mtrsAlignment")
         self.alignment_label.setWordWrap(True)
+        self._reserve_lines(self.alignment_label, 3)
         form.addRow(self.alignment_label)
         layout.addWidget(box)
 
@@ -169,6 +219,9 @@ class MtrsDockWidget(QgsDockWidget):
         self.prompt.setInsertPolicy(QComboBox.NoInsert)
         self.prompt.lineEdit().setPlaceholderText(tr("e.g. buildings destroyed along the tornado track"))
         self.prompt.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.prompt.setToolTip(
+            tr("Describe the change to find, in plain words; earlier prompts of this project are listed.")
+        )
         row.addWidget(self.prompt, 1)
         self.examples_button = QToolButton()
         self.examples_button.setText(tr("Examples"))
@@ -203,16 +256,24 @@ class MtrsDockWidget(QgsDockWidget):
         # model
         box = QGroupBox(tr("Model"))
         form = QFormLayout(box)
+        row = QHBoxLayout()
         self.model_kind = QComboBox()
         self.model_kind.setObjectName("mtrsModelKind")
-        for key, label in (
-            ("bundled", tr("Bundled model")),
-            ("folder", tr("Local folder")),
-            ("hub", tr("Hub id")),
-        ):
-            self.model_kind.addItem(label, key)
+        self.model_kind.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.model_kind.setMinimumContentsLength(12)
         self.model_kind.currentIndexChanged.connect(self._model_kind_changed)
-        form.addRow(tr("Source"), self.model_kind)
+        row.addWidget(self.model_kind, 1)
+        self.remove_model_button = QToolButton()
+        self.remove_model_button.setObjectName("mtrsRemoveModel")
+        self.remove_model_button.setText(tr("Remove"))
+        self.remove_model_button.setToolTip(tr("Forget this model in the list (its folder is not deleted)."))
+        self.remove_model_button.clicked.connect(self.remove_user_model)
+        row.addWidget(self.remove_model_button)
+        form.addRow(tr("Model"), row)
+        self.model_note = QLabel()
+        self.model_note.setObjectName("mtrsModelNote")
+        self.model_note.setWordWrap(True)
+        form.addRow(self.model_note)
         self.model_folder = QgsFileWidget()
         self.model_folder.setStorageMode(QgsFileWidget.GetDirectory)
         form.addRow(tr("Folder"), self.model_folder)
@@ -220,9 +281,12 @@ class MtrsDockWidget(QgsDockWidget):
         self.model_hub.setPlaceholderText("owner/mtrefseg-r1")
         form.addRow(tr("Hub id"), self.model_hub)
         self._model_form = form
+        self.populate_models()
+        user_models.notifier().changed.connect(self._user_models_changed)
         self.estimate_label = QLabel()
         self.estimate_label.setObjectName("mtrsEstimate")
         self.estimate_label.setWordWrap(True)
+        self._reserve_lines(self.estimate_label, 2)
         form.addRow(self.estimate_label)
         layout.addWidget(box)
 
@@ -234,30 +298,57 @@ class MtrsDockWidget(QgsDockWidget):
         self.tile.setRange(0, 4096)
         self.tile.setSingleStep(32)
         self.tile.setSpecialValueText(tr("model size"))
+        self.tile.setToolTip(tr("Side of the square pieces the image is cut into; 0 uses the model's size."))
         form.addRow(tr("Tile size (px)"), self.tile)
         self.overlap = QSpinBox()
         self.overlap.setRange(0, 1024)
+        self.overlap.setToolTip(tr("Pixels shared by neighbouring tiles, blended to hide tile seams."))
         form.addRow(tr("Tile overlap (px)"), self.overlap)
         self.threshold = QDoubleSpinBox()
         self.threshold.setRange(0.01, 0.99)
         self.threshold.setSingleStep(0.05)
+        self.threshold.setToolTip(
+            tr("A pixel counts as changed above this probability; lower finds more, with more false alarms.")
+        )
         form.addRow(tr("Probability threshold"), self.threshold)
         self.min_area = QDoubleSpinBox()
         self.min_area.setRange(0, 1e9)
         self.min_area.setSuffix(" m²")
+        self.min_area.setToolTip(
+            tr("Polygons smaller than this are dropped: single-pixel specks are noise. 0 keeps everything.")
+        )
         form.addRow(tr("Minimum area"), self.min_area)
         self.simplify = QDoubleSpinBox()
         self.simplify.setRange(0, 1e6)
         self.simplify.setDecimals(2)
+        self.simplify.setToolTip(tr("Smooth polygon outlines by this tolerance; 0 keeps the pixel edges."))
         form.addRow(tr("Simplify (map units)"), self.simplify)
         self.output = QgsFileWidget()
         self.output.setObjectName("mtrsOutput")
         self.output.setStorageMode(QgsFileWidget.SaveFile)
         self.output.setFilter(tr("GeoPackage (*.gpkg)"))
         self.output.lineEdit().setPlaceholderText(tr("[temporary GeoPackage]"))
+        self.output.setToolTip(
+            tr(
+                "Where the polygons are saved. An existing file is never overwritten: the next run writes "
+                "a numbered file beside it. Empty: a temporary file, lost when QGIS closes."
+            )
+        )
         form.addRow(tr("Output file"), self.output)
-        self.load_probabilities = QPushButton(tr("Load probability raster"))
-        self.load_probabilities.setCheckable(True)
+        self.save_next_to_project = QCheckBox(tr("Save results next to the project"))
+        self.save_next_to_project.setObjectName("mtrsSaveNextToProject")
+        self.save_next_to_project.setToolTip(
+            tr(
+                "With no output file chosen, write the results into a folder 'mtrs_results' beside the saved "
+                "project instead of temporary files that are lost when QGIS closes."
+            )
+        )
+        form.addRow(self.save_next_to_project)
+        self.load_probabilities = QCheckBox(tr("Load probability raster"))
+        self.load_probabilities.setObjectName("mtrsLoadProbabilities")
+        self.load_probabilities.setToolTip(
+            tr("Also add the per-pixel change probability as a raster layer (hidden at first).")
+        )
         form.addRow(self.load_probabilities)
         for w in (self.tile, self.overlap):
             w.valueChanged.connect(self._update_alignment)
@@ -272,11 +363,17 @@ class MtrsDockWidget(QgsDockWidget):
         self.status_label = QLabel()
         self.status_label.setObjectName("mtrsStatus")
         self.status_label.setWordWrap(True)
+        self._reserve_lines(self.status_label, 3)
         layout.addWidget(self.status_label)
+        self.time_label = QLabel()
+        self.time_label.setObjectName("mtrsTime")
+        self._reserve_lines(self.time_label, 1)
+        layout.addWidget(self.time_label)
         row = QHBoxLayout()
         self.run_button = QPushButton(tr("Run"))
         self.run_button.setObjectName("mtrsRun")
         self.run_button.setDefault(True)
+        self.run_button.setToolTip(tr("Find the described change between the two images."))
         self.run_button.clicked.connect(self.run)
         self.cancel_button = QPushButton(tr("Cancel"))
         self.cancel_button.setObjectName("mtrsCancel")
@@ -286,6 +383,28 @@ class MtrsDockWidget(QgsDockWidget):
         row.addWidget(self.cancel_button)
         layout.addLayout(row)
         layout.addStretch(1)
+
+        # a wheel over the dock scrolls it; values change only in the widget the analyst clicked into
+        self.wheel_guard = ui_helpers.WheelGuard(scroll.verticalScrollBar(), self)
+        self.wheel_guard.guard(body)
+        # wide enough for every row at its minimum: the dock is never clipped on first open
+        self.setMinimumWidth(
+            body.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 4
+        )
+
+    @staticmethod
+    def _reserve_lines(label: QLabel, lines: int) -> None:
+        """Fixed room for a message label so changing text never makes the layout jump."""
+        label.setMinimumHeight(label.fontMetrics().lineSpacing() * lines + 4)
+        label.setAlignment(Qt.AlignLeft | Qt.AlignTop)
+
+    def open_help(self) -> bool:
+        """Open the user guide (the copy in the plugin folder, else the repository page)."""
+        return QDesktopServices.openUrl(self.help_url())
+
+    @staticmethod
+    def help_url() -> QUrl:
+        return QUrl.fromLocalFile(HELP_FILE) if os.path.isfile(HELP_FILE) else QUrl(HELP_URL)
 
     @staticmethod
     def _row(widgets: list[QWidget]) -> QWidget:
@@ -300,7 +419,7 @@ class MtrsDockWidget(QgsDockWidget):
     def restore_state(self) -> None:
         """Put the stored options back into the widgets (QGIS restart keeps the analyst's choices)."""
         opts = settings.load()
-        self.model_kind.setCurrentIndex(max(0, self.model_kind.findData(opts.model_kind)))
+        self.select_model(opts.model_kind, opts.model_user)
         self.model_folder.setFilePath(opts.model_folder)
         self.model_hub.setText(opts.model_hub_id)
         self.tile.setValue(opts.tile)
@@ -308,18 +427,19 @@ class MtrsDockWidget(QgsDockWidget):
         self.threshold.setValue(opts.threshold)
         self.min_area.setValue(opts.min_area)
         self.simplify.setValue(opts.simplify)
-        self.output.setFilePath(opts.output)
         self.load_probabilities.setChecked(opts.load_probabilities)
+        self.save_next_to_project.setChecked(opts.save_next_to_project)
         self.extent_mode.setCurrentIndex(max(0, self.extent_mode.findData(opts.extent_mode)))
         self.advanced.setCollapsed(opts.advanced_collapsed)
         self._extent_mode_changed()
         self._model_kind_changed()
         self._reload_history()
+        self.prefill_layers()
         self._layers_changed()
 
     def save_state(self) -> None:
         opts = settings.load()
-        opts.model_kind = self.model_kind.currentData()
+        opts.model_kind, opts.model_user = self.model_choice()
         opts.model_folder = self.model_folder.filePath()
         opts.model_hub_id = self.model_hub.text().strip()
         opts.tile = self.tile.value()
@@ -327,8 +447,8 @@ class MtrsDockWidget(QgsDockWidget):
         opts.threshold = self.threshold.value()
         opts.min_area = self.min_area.value()
         opts.simplify = self.simplify.value()
-        opts.output = self.output.filePath()
         opts.load_probabilities = self.load_probabilities.isChecked()
+        opts.save_next_to_project = self.save_next_to_project.isChecked()
         opts.extent_mode = self.extent_mode.currentData()
         opts.advanced_collapsed = self.advanced.isCollapsed()
         settings.save(opts)
@@ -347,7 +467,7 @@ class MtrsDockWidget(QgsDockWidget):
         self.engine_status = status
         self.engine_panel.show_status(status)
         self.engine_panel.setVisible(not status.ok)
-        self.run_button.setEnabled(status.ok and self.task is None)
+        self._update_run_enabled()
         if not status.ok:
             self.badge.setText(tr("Engine: not installed – see the set-up below."))
             return status
@@ -375,6 +495,30 @@ class MtrsDockWidget(QgsDockWidget):
         self._update_alignment()
 
     # -- reactions -------------------------------------------------------------------------------------
+    def prefill_layers(self, force: bool = False) -> bool:
+        """Choose earlier/later from the project's rasters (dates, pre/post words in the names).
+
+        Done when the boxes are empty or show the same layer (a fresh dock, a restart, new layers), or when
+        `force`; a distinct pair the analyst chose is kept. Returns True when the boxes were changed."""
+        earlier, later = self.earlier.currentLayer(), self.later.currentLayer()
+        if not force and earlier is not None and later is not None and earlier.id() != later.id():
+            return False
+        layers = [
+            lyr
+            for lyr in QgsProject.instance().mapLayers().values()
+            if isinstance(lyr, QgsRasterLayer) and lyr.isValid()
+        ]
+        layers.sort(key=lambda lyr: lyr.name().lower())
+        pair = pairing.guess_pair([lyr.name() for lyr in layers])
+        if pair is None:
+            return False
+        self.earlier.setLayer(layers[pair[0]])
+        self.later.setLayer(layers[pair[1]])
+        return True
+
+    def _project_layers_added(self, _layers) -> None:
+        self.prefill_layers()
+
     def _layers_changed(self, *_args) -> None:
         for combo, bands in ((self.earlier, self.earlier_bands), (self.later, self.later_bands)):
             layer = combo.currentLayer()
@@ -395,13 +539,87 @@ class MtrsDockWidget(QgsDockWidget):
             label.setVisible(mode == "polygons")
         self._update_alignment()
 
+    # -- model list ------------------------------------------------------------------------------------
+    def populate_models(self) -> None:
+        """Fill the model list: the bundled demonstration model, the user's models by name, then the
+        choices of another folder or a hub id. The current choice survives a refill."""
+        kind, name = self.model_choice() if self.model_kind.count() else ("bundled", "")
+        self.model_kind.blockSignals(True)
+        self.model_kind.clear()
+        self.model_kind.addItem(tr("Bundled demonstration model"), "bundled")
+        self.model_kind.setItemData(
+            0,
+            tr("A small model trained on a CPU to show how MTRS works; not accurate enough for real work."),
+            Qt.ToolTipRole,
+        )
+        entries = user_models.load()
+        if entries:
+            self.model_kind.insertSeparator(self.model_kind.count())
+        for entry in entries:
+            label = entry.name if entry.is_available() else tr("{name} (missing)").format(name=entry.name)
+            self.model_kind.addItem(label, USER_PREFIX + entry.name)
+            self.model_kind.setItemData(self.model_kind.count() - 1, entry.path, Qt.ToolTipRole)
+        self.model_kind.insertSeparator(self.model_kind.count())
+        self.model_kind.addItem(tr("Other folder…"), "folder")
+        self.model_kind.addItem(tr("Hub id…"), "hub")
+        self.model_kind.blockSignals(False)
+        self.select_model(kind, name)
+
+    def select_model(self, kind: str, name: str = "") -> None:
+        """Select a stored choice; a user model removed from the list falls back to the bundled one."""
+        data = USER_PREFIX + name if kind == "user" else kind
+        index = self.model_kind.findData(data)
+        self.model_kind.setCurrentIndex(index if index >= 0 else 0)
+        self._model_kind_changed()
+
+    def model_choice(self) -> tuple[str, str]:
+        """("bundled" | "folder" | "hub" | "user", name of the user model or "")."""
+        data = str(self.model_kind.currentData() or "bundled")
+        if data.startswith(USER_PREFIX):
+            return "user", data[len(USER_PREFIX) :]
+        return data, ""
+
+    def _user_models_changed(self) -> None:
+        self.populate_models()
+
+    def remove_user_model(self) -> None:
+        kind, name = self.model_choice()
+        if kind == "user":
+            user_models.remove(name)  # notifies: the list is refilled and falls back to the bundled model
+
     def _model_kind_changed(self, *_args) -> None:
-        kind = self.model_kind.currentData()
+        kind, name = self.model_choice()
         for widget, key in ((self.model_folder, "folder"), (self.model_hub, "hub")):
             widget.setVisible(kind == key)
             label = self._model_form.labelForField(widget)
             if label is not None:
                 label.setVisible(kind == key)
+        self.remove_model_button.setVisible(kind == "user")
+        self.model_note.setText(self.model_note_text(kind, name))
+
+    @staticmethod
+    def model_note_text(kind: str, name: str) -> str:
+        """One honest line about the chosen model."""
+        if kind == "bundled":
+            return tr(
+                "A demonstration model: fine-tune it on your own labelled changes for real work "
+                "(Processing ▸ MTRS ▸ Adapt the model)."
+            )
+        if kind != "user":
+            return ""
+        entry = user_models.find(name)
+        if entry is None:
+            return ""
+        if not entry.is_available():
+            return tr(
+                "The folder of this model is missing: {path}. Choose another model, or Remove to forget it."
+            ).format(path=entry.path)
+        base = entry.base if entry.base not in ("", "bundled") else tr("the bundled model")
+        text = tr("Your model, fine-tuned from {base}.").format(base=base)
+        figures = validation_text(entry.validation or {})
+        if figures:
+            text += " " + tr("Validation: {figures}.").format(figures=figures)
+        return text
 
     def model_tile(self) -> int:
         if self.tile.value() > 0:
@@ -410,10 +628,24 @@ class MtrsDockWidget(QgsDockWidget):
         return int(model.get("image_size") or DEFAULT_TILE)
 
     def _update_alignment(self, *_args) -> None:
+        """Local preview at once (metadata only), then the worker's own check; Run follows the verdict."""
         earlier, later = self.earlier.currentLayer(), self.later.currentLayer()
+        self.worker_alignment = None
+        self._alignment_generation += 1
         if not isinstance(earlier, QgsRasterLayer) or not isinstance(later, QgsRasterLayer):
-            self.alignment_label.setText(tr("Choose an earlier and a later raster layer."))
+            self.pair_problem = tr("Choose an earlier and a later raster layer.")
+            self.alignment_label.setText(self.pair_problem)
             self.estimate_label.setText("")
+            self._update_run_enabled()
+            return
+        if earlier.id() == later.id() or _same_file(earlier, later):
+            self.pair_problem = tr(
+                "The earlier and the later raster are the same image: there is nothing to compare. "
+                "Choose the image taken before the change as earlier and the one after it as later."
+            )
+            self.alignment_label.setText(self.pair_problem)
+            self.estimate_label.setText("")
+            self._update_run_enabled()
             return
         try:
             rect = self.request_extent(earlier).rectangle()
@@ -421,29 +653,117 @@ class MtrsDockWidget(QgsDockWidget):
             rect = None
         report = alignment.check_layers(earlier, later, self.model_tile(), self.overlap.value(), rect)
         self.alignment_label.setText(alignment.describe(report))
+        self.pair_problem = alignment.describe(report) if report.overlap_area_m2 <= 0 else ""
+        # the tile count comes from the engine (same tiling rule and resolution as the run), never guessed
+        self.estimate_label.setText(tr("Counting tiles…") if not self.pair_problem else "")
+        self._update_run_enabled()
+        if not self.pair_problem:
+            self._alignment_timer.start()
+
+    def alignment_params(self) -> dict[str, Any] | None:
+        """The worker's check_alignment request for the current pair, or None when it cannot be built."""
+        earlier, later = self.earlier.currentLayer(), self.later.currentLayer()
+        try:
+            params: dict[str, Any] = {
+                "earlier": raster_path(earlier),
+                "later": raster_path(later),
+                "bands_earlier": [b.currentBand() for b in self.earlier_bands],
+                "bands_later": [b.currentBand() for b in self.later_bands],
+                "tile": self.tile.value() or None,
+                "overlap": self.overlap.value(),
+            }
+            params.update(self.request_extent(earlier).as_request())
+        except (LayerError, ExtentError):
+            return None
+        return params
+
+    def request_worker_alignment(self) -> AlignmentTask | None:
+        """Ask the worker about the pair in the background (not while an analysis holds it)."""
+        if self.task is not None or self.pair_problem:
+            return None
+        if self.engine_status is None or not self.engine_status.ok:
+            self.estimate_label.setText("")
+            return None
+        params = self.alignment_params()
+        if params is None:
+            self.estimate_label.setText("")
+            return None
+        generation = self._alignment_generation
+        task = AlignmentTask(params, lambda t: self._alignment_received(t, generation))
+        self.alignment_task = task
+        QgsApplication.taskManager().addTask(task)
+        return task
+
+    def _alignment_received(self, task: AlignmentTask, generation: int) -> None:
+        if task is self.alignment_task:
+            self.alignment_task = None
+        if generation != self._alignment_generation:
+            return  # the layers changed meanwhile; a newer check is on its way
+        if task.error is not None:
+            err = task.error
+            if err.code == "input_error":
+                self.pair_problem = err.message + (f" {err.hint}" if err.hint else "")
+                self.alignment_label.setText(self.pair_problem)
+            self.estimate_label.setText("")
+            self._update_run_enabled()
+            return
+        data = task.result or {}
+        self.worker_alignment = data
+        report = alignment.AlignmentReport.from_worker(data)
+        if report.overlap_area_m2 <= 0:
+            self.pair_problem = tr(
+                "The layers do not overlap (in the chosen extent): there is nothing to analyse."
+            )
+            self.alignment_label.setText(self.pair_problem)
+        else:
+            self.alignment_label.setText(alignment.describe(report))
         self.estimate_label.setText(self.estimate_text(report.tiles_estimate))
+        self._update_run_enabled()
+
+    def _update_run_enabled(self) -> None:
+        ready = self.engine_status is None or self.engine_status.ok
+        self.run_button.setEnabled(ready and self.task is None and not self.pair_problem)
+        self.run_button.setToolTip(
+            self.pair_problem or tr("Find the described change between the two images.")
+        )
 
     def estimate_text(self, tiles: int) -> str:
+        """The engine's tile count, and a time only when a run of this session measured one."""
         if tiles <= 0:
             return ""
-        per_tile = settings.load().seconds_per_tile
         prompts = max(1, self.prompt_list.count())
-        if per_tile > 0:
-            return tr("About {tiles} tiles, roughly {seconds:.0f} s for {prompts} prompt(s).").format(
-                tiles=tiles, seconds=tiles * per_tile * prompts, prompts=prompts
+        text = tr("{tiles} tiles per prompt.").format(tiles=ui_helpers.count(tiles))
+        per_tile = SESSION_SECONDS_PER_TILE.get(self.timing_key())
+        if per_tile:
+            text += " " + tr("About {time} for {prompts} prompt(s), measured on this computer.").format(
+                time=ui_helpers.duration(tiles * per_tile * prompts), prompts=ui_helpers.count(prompts)
             )
-        return tr("About {tiles} tiles.").format(tiles=tiles)
+        return text
+
+    def timing_key(self) -> tuple[str, str]:
+        """Which measured speed applies: the model choice and the device."""
+        kind, name = self.model_choice()
+        source = name or (self.model_folder.filePath() if kind == "folder" else "")
+        source = source or (self.model_hub.text() if kind == "hub" else "")
+        return f"{kind}:{source}:{self.tile.value()}", settings.load().device
 
     def add_prompt_to_list(self) -> None:
         text = self.prompt.currentText().strip()
         if text and not self.prompt_list.findItems(text, Qt.MatchExactly):
             self.prompt_list.addItem(text)
             self.prompt.setEditText("")
-        self._update_alignment()
+        self._refresh_estimate()
+
+    def _refresh_estimate(self) -> None:
+        if self.worker_alignment is not None:
+            self.estimate_label.setText(
+                self.estimate_text(int(self.worker_alignment.get("tiles_estimate") or 0))
+            )
 
     def _remove_prompt(self) -> None:
         for item in self.prompt_list.selectedItems():
             self.prompt_list.takeItem(self.prompt_list.row(item))
+        self._refresh_estimate()
 
     # -- extent tools ----------------------------------------------------------------------------------
     def start_drawing(self) -> None:
@@ -484,7 +804,16 @@ class MtrsDockWidget(QgsDockWidget):
         return [text] if text else []
 
     def model_source(self) -> str | None:
-        kind = self.model_kind.currentData()
+        kind, name = self.model_choice()
+        if kind == "user":
+            entry = user_models.find(name)
+            if entry is None or not entry.is_available():
+                raise DockInputError(
+                    tr("The folder of your model '{name}' no longer exists. Choose another model.").format(
+                        name=name
+                    )
+                )
+            return entry.path
         if kind == "folder":
             path = self.model_folder.filePath().strip()
             if not path:
@@ -498,27 +827,39 @@ class MtrsDockWidget(QgsDockWidget):
         return None
 
     def output_paths(self, prompts: list[str]) -> list[str]:
-        """Where each prompt's GeoPackage goes: the chosen file (numbered when several) or temp files."""
+        """Where each prompt's GeoPackage goes: the chosen file (numbered when several) or temp files.
+
+        A file that exists already is never overwritten: the run writes the next free numbered name beside
+        it ("changes_2.gpkg"), so an earlier result (and the layer showing it) stays as it was."""
         chosen = self.output.filePath().strip()
         if chosen:
             if not chosen.lower().endswith(".gpkg"):
                 chosen += ".gpkg"
-            if len(prompts) == 1:
-                return [chosen]
             stem = chosen[:-5]
-            return [f"{stem}_{i + 1}.gpkg" for i in range(len(prompts))]
-        folder = QgsProcessingUtils.tempFolder()
+            wanted = [chosen] if len(prompts) == 1 else [f"{stem}_{i + 1}.gpkg" for i in range(len(prompts))]
+            out: list[str] = []
+            for path in wanted:
+                out.append(free_path(path, taken=out))
+            return out
+        folder = self.results_folder()
         stamp = time.strftime("%Y%m%d_%H%M%S")
         out = []
         for i, prompt in enumerate(prompts):
             slug = re.sub(r"[^A-Za-z0-9]+", "_", prompt).strip("_")[:40] or "change"
-            path = os.path.join(folder, f"mtrs_{slug}_{stamp}_{i + 1}.gpkg")
-            n = 1
-            while os.path.exists(path):
-                n += 1
-                path = os.path.join(folder, f"mtrs_{slug}_{stamp}_{i + 1}_{n}.gpkg")
-            out.append(path)
+            out.append(free_path(os.path.join(folder, f"mtrs_{slug}_{stamp}_{i + 1}.gpkg"), taken=out))
         return out
+
+    def results_folder(self) -> str:
+        """Folder of unnamed outputs: beside the saved project when asked (and possible), else temporary."""
+        home = QgsProject.instance().absolutePath()
+        if self.save_next_to_project.isChecked() and home:
+            folder = os.path.join(home, "mtrs_results")
+            try:
+                os.makedirs(folder, exist_ok=True)
+                return folder
+            except OSError:
+                pass  # read-only project folder: temporary files, as without the option
+        return QgsProcessingUtils.tempFolder()
 
     def build_jobs(self) -> list[Job]:
         """The AnalysisRequests for the current dock state; raises DockInputError/LayerError/ExtentError."""
@@ -540,7 +881,7 @@ class MtrsDockWidget(QgsDockWidget):
             "min_area": self.min_area.value(),
             "simplify": self.simplify.value(),
             "device": settings.load().device,
-            "overwrite": bool(self.output.filePath().strip()),
+            "overwrite": False,  # output_paths() picks names that do not exist
         }
         base.update(self.request_extent(earlier).as_request())
         jobs = []
@@ -557,10 +898,12 @@ class MtrsDockWidget(QgsDockWidget):
         if self.task is not None:
             return None
         try:
+            if self.pair_problem:
+                raise DockInputError(self.pair_problem)
             jobs = self.build_jobs()
         except (DockInputError, LayerError, ExtentError) as exc:
             self.status_label.setText(str(exc))
-            self.iface.messageBar().pushWarning(tr("MTRS"), str(exc))
+            self.push_message(str(exc), Qgis.Warning)
             return None
         self.save_state()
         for job in jobs:
@@ -573,13 +916,47 @@ class MtrsDockWidget(QgsDockWidget):
                 return None
         self.task = AnalysisTask(jobs, self._task_done)
         self.task.message.connect(self.status_label.setText)
-        self.task.progressChanged.connect(lambda value: self.progress.setValue(int(value)))
+        self.task.progressChanged.connect(self._progress_changed)
         self.progress.setValue(0)
+        self._run_started = time.monotonic()
+        self._run_timing_key = self.timing_key()
+        self.time_label.setText("")
         self.status_label.setText(tr("Starting…"))
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         QgsApplication.taskManager().addTask(self.task)
         return self.task
+
+    def _progress_changed(self, value: float) -> None:
+        """Progress bar plus elapsed and remaining time, extrapolated from the progress so far."""
+        self.progress.setValue(int(value))
+        if self._run_started <= 0:
+            return
+        self.time_label.setText(self.time_text(time.monotonic() - self._run_started, float(value)))
+
+    @staticmethod
+    def time_text(elapsed: float, percent: float) -> str:
+        """'Elapsed 0:12, about 0:40 left' (no remaining time before the first progress)."""
+        text = tr("Elapsed {time}").format(time=ui_helpers.duration(elapsed))
+        if 0.5 <= percent < 100:
+            remaining = elapsed * (100.0 - percent) / percent
+            text += ", " + tr("about {time} left").format(time=ui_helpers.duration(remaining))
+        return text
+
+    def push_message(self, text: str, level=Qgis.Info, duration: int = 0) -> None:
+        """Show `text` in the QGIS message bar, replacing the dock's previous message instead of stacking."""
+        bar = self.iface.messageBar()
+        previous = self._message_item
+        if previous is not None:
+            with contextlib.suppress(RuntimeError, TypeError):
+                if previous in bar.items():
+                    bar.popWidget(previous)
+        self._message_item = None
+        if duration <= 0:
+            duration = {Qgis.Success: 8, Qgis.Info: 8}.get(level, 0)
+        bar.pushMessage(tr("MTRS"), text, level, duration)
+        with contextlib.suppress(AttributeError):
+            self._message_item = bar.currentItem()
 
     def cancel(self) -> None:
         if self.task is not None:
@@ -589,42 +966,48 @@ class MtrsDockWidget(QgsDockWidget):
     def _task_done(self, outcome: TaskOutcome) -> None:
         self.task = None
         self.last_outcome = outcome
-        self.run_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
-        bar = self.iface.messageBar()
+        self._update_run_enabled()
+        elapsed = time.monotonic() - self._run_started if self._run_started > 0 else outcome.seconds
+        self._run_started = 0.0
+        self.time_label.setText(tr("Took {time}").format(time=ui_helpers.duration(elapsed)))
+        notes = []
         if outcome.restarted:
-            bar.pushWarning(tr("MTRS"), tr("The engine had stopped unexpectedly and was restarted."))
+            notes.append(tr("The engine had stopped unexpectedly and was restarted."))
         if outcome.cancelled:
             self.progress.setValue(0)
             self.status_label.setText(tr("Cancelled. No output was written."))
-            bar.pushInfo(tr("MTRS"), tr("Analysis cancelled."))
+            self.push_message(
+                " ".join([*notes, tr("Analysis cancelled.")]), Qgis.Warning if notes else Qgis.Info
+            )
             return
         if outcome.error is not None:
             err = outcome.error
             self.progress.setValue(0)
             text = err.message + (f"\n{err.hint}" if err.hint else "")
             self.status_label.setText(text)
-            bar.pushCritical(tr("MTRS"), text)
+            self.push_message(" ".join([*notes, text]), Qgis.Critical)
             return
         self.last_layers = []
         messages = []
+        level = Qgis.Warning if notes else Qgis.Success
         tiles = 0
         for job, result in outcome.results:
             try:
                 self.last_layers.extend(result_layers.add_result(result, job.label))
             except result_layers.ResultError as exc:
-                bar.pushCritical(tr("MTRS"), str(exc))
+                notes.append(str(exc))
+                level = Qgis.Critical
                 continue
             messages.append(result_layers.summary(result, job.label))
             tiles += int(result.get("tiles") or 0)
         if tiles and outcome.seconds > 0:
-            opts = settings.load()
-            opts.seconds_per_tile = outcome.seconds / tiles
-            settings.save(opts)
+            SESSION_SECONDS_PER_TILE[self._run_timing_key] = outcome.seconds / tiles
         self.progress.setValue(100)
         text = "\n".join(messages)
         self.status_label.setText(text)
-        bar.pushSuccess(tr("MTRS"), text)
+        self.push_message(" ".join([*notes, *messages]), level)
+        self._refresh_estimate()
         self.request_status()
 
     # -- teardown --------------------------------------------------------------------------------------
@@ -640,10 +1023,57 @@ class MtrsDockWidget(QgsDockWidget):
                 task.on_done = None
         if self.task is not None:
             self.task.cancel()
+        self._alignment_timer.stop()
+        for task in (self.alignment_task,):
+            if task is not None:
+                task.on_done = None
         with contextlib.suppress(TypeError):
             QgsProject.instance().readProject.disconnect(self._reload_history)
+        with contextlib.suppress(TypeError):
+            QgsProject.instance().layersAdded.disconnect(self._project_layers_added)
+        with contextlib.suppress(TypeError):
+            user_models.notifier().changed.disconnect(self._user_models_changed)
         if self._extent_tool is not None:
             self.iface.mapCanvas().unsetMapTool(self._extent_tool)
+
+
+def free_path(path: str, taken: list[str] | None = None) -> str:
+    """`path` if no file (and no earlier job of this run) uses it, else `stem_2.gpkg`, `stem_3.gpkg`…"""
+    taken = taken or []
+    stem, ext = os.path.splitext(path)
+    candidate, n = path, 1
+    while os.path.exists(candidate) or candidate in taken:
+        n += 1
+        candidate = f"{stem}_{n}{ext}"
+    return candidate
+
+
+def _same_file(earlier: QgsRasterLayer, later: QgsRasterLayer) -> bool:
+    """Two layers reading one file (added twice) are the same image as far as change goes."""
+    a, b = earlier.source().split("|")[0], later.source().split("|")[0]
+    return bool(a) and os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
+
+
+def validation_text(validation: dict[str, Any]) -> str:
+    """The validation figures of a fine-tuned model, starting model → fine-tuned where both are known."""
+    tuned = validation.get("finetuned")
+    if isinstance(tuned, dict):
+        start = validation.get("starting_model") or {}
+        parts = []
+        for key, value in tuned.items():
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                continue
+            before = start.get(key)
+            if isinstance(before, (int, float)) and not isinstance(before, bool):
+                parts.append(f"{key} {100 * before:.1f} → {100 * value:.1f} %")
+            else:
+                parts.append(f"{key} {100 * value:.1f} %")
+        return ", ".join(parts)
+    return ", ".join(
+        f"{key} {value:.3f}"
+        for key, value in validation.items()
+        if isinstance(value, (int, float)) and not isinstance(value, bool)
+    )
 
 
 def device_text(status: dict[str, Any]) -> str:

@@ -50,3 +50,72 @@ def default_bands(layer: QgsRasterLayer | None) -> list[int]:
     if count >= 3:
         return [1, 2, 3]
     return [1] * 3
+
+
+class VectorSource:
+    """An OGR dataset the engine can open: file path, layer name inside it (or ""), and whether it is a
+    temporary copy the caller should delete after the run."""
+
+    def __init__(self, path: str, layer_name: str = "", temporary: bool = False):
+        self.path = path
+        self.layer_name = layer_name
+        self.temporary = temporary
+
+    def cleanup(self) -> None:
+        """Delete a temporary copy (nothing for a layer read in place)."""
+        if self.temporary:
+            import shutil
+
+            shutil.rmtree(os.path.dirname(self.path), ignore_errors=True)
+
+
+def vector_source(layer, temp_folder: str, source=None) -> VectorSource:
+    """The file the engine should read for a QGIS vector layer.
+
+    A plain OGR file layer is read in place. Anything the engine could not see as QGIS does — a memory or
+    database layer, or a layer with a filter set in QGIS — is first copied (filter applied) into a GeoPackage
+    in `temp_folder`, so what the analyst sees on the map is what the engine gets. `source` is the feature
+    source to copy from (Processing's thread-safe QgsProcessingFeatureSource); the layer itself otherwise.
+    """
+    from qgis.core import QgsProject, QgsProviderRegistry, QgsVectorFileWriter, QgsVectorLayer
+
+    if not isinstance(layer, QgsVectorLayer) or not layer.isValid():
+        raise LayerError(tr("Choose a valid vector layer."))
+    if layer.providerType() == "ogr" and not layer.subsetString():
+        parts = QgsProviderRegistry.instance().decodeUri("ogr", layer.source())
+        path = parts.get("path") or ""
+        if os.path.isfile(path):
+            return VectorSource(path, str(parts.get("layerName") or ""))
+    import shutil
+    import tempfile
+
+    source = source if source is not None else layer
+    folder = tempfile.mkdtemp(prefix="mtrs_layer_", dir=temp_folder)
+    path = os.path.join(folder, "layer.gpkg")
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    options.layerName = "layer"
+    writer = QgsVectorFileWriter.create(
+        path,
+        source.fields(),
+        source.wkbType(),
+        source.sourceCrs(),
+        QgsProject.instance().transformContext(),
+        options,
+    )
+    ok = writer.hasError() == QgsVectorFileWriter.NoError
+    message = writer.errorMessage()
+    if ok:
+        for feature in source.getFeatures():
+            if not writer.addFeature(feature):
+                ok, message = False, writer.errorMessage()
+                break
+    del writer  # closes the file
+    if not ok:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise LayerError(
+            tr("Layer '{name}' could not be copied for the engine: {message}").format(
+                name=layer.name(), message=message
+            )
+        )
+    return VectorSource(path, "layer", temporary=True)

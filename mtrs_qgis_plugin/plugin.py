@@ -14,7 +14,7 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
-from . import engine_env, i18n, service
+from . import engine_command, engine_env, i18n, service
 from .i18n import tr
 from .provider import MtrsProvider
 
@@ -105,4 +105,5 @@ class MtrsPlugin:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
         service.shutdown()
+        engine_command.stop_all()
         i18n.remove_translator()

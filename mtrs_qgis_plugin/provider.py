@@ -1,4 +1,5 @@
-"""Processing provider "MTRS" (id `mtrs`): the dock's analysis for models, batches and qgis_process."""
+"""Processing provider "MTRS" (id `mtrs`): the dock's analysis for models, batches and qgis_process, and
+the tools that adapt the model to the user's imagery (export training data, fine-tune, assess accuracy)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
 from .algorithms.all_changes import AllChangesAlgorithm
+from .algorithms.assess import AssessAlgorithm
+from .algorithms.export_training import ExportTrainingAlgorithm
+from .algorithms.finetune import FinetuneAlgorithm
 from .algorithms.referring_change import ReferringChangeAlgorithm
 from .i18n import tr
 
@@ -32,3 +36,6 @@ class MtrsProvider(QgsProcessingProvider):
     def loadAlgorithms(self) -> None:
         self.addAlgorithm(ReferringChangeAlgorithm())
         self.addAlgorithm(AllChangesAlgorithm())
+        self.addAlgorithm(ExportTrainingAlgorithm())
+        self.addAlgorithm(FinetuneAlgorithm())
+        self.addAlgorithm(AssessAlgorithm())

@@ -15,22 +15,25 @@ PREFIX = "mtrs/"
 
 @dataclass
 class Options:
-    """Everything the dock restores between sessions. Per-project data (prompt history) is elsewhere."""
+    """Everything the dock restores between sessions. Per-project data (prompt history) is elsewhere.
+
+    Deliberately absent: the output file (a path remembered across sessions would be overwritten by the
+    next day's run) and run timings (a figure measured on another day, model or device misleads)."""
 
     interpreter: str = ""  # empty: auto-detect (plugin .venv, then the managed venv)
-    model_kind: str = "bundled"  # bundled | folder | hub
+    model_kind: str = "bundled"  # bundled | user | folder | hub
+    model_user: str = ""  # name of the chosen user model (user_models) when model_kind is "user"
     model_folder: str = ""
     model_hub_id: str = ""
     device: str = "auto"
     tile: int = 0  # 0: the model's own size
     overlap: int = 64
     threshold: float = 0.5
-    min_area: float = 0.0
+    min_area: float = 10.0  # m²: drops single-pixel specks; 0 keeps everything
     simplify: float = 0.0
-    output: str = ""  # empty: temporary GeoPackage
     load_probabilities: bool = False
+    save_next_to_project: bool = False  # unnamed outputs beside the saved project instead of temp files
     extent_mode: str = "overlap"  # overlap | canvas | drawn | polygons
-    seconds_per_tile: float = 0.0  # measured on the last run, for the estimate
     advanced_collapsed: bool = True
 
 

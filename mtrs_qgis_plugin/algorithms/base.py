@@ -12,6 +12,7 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingException,
+    QgsProcessingLayerPostProcessorInterface,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterBand,
@@ -25,12 +26,55 @@ from qgis.core import (
     QgsProcessingParameterVectorDestination,
 )
 
-from .. import service
+from .. import service, ui_helpers
 from ..i18n import tr
 from ..layers import LayerError, raster_path
 from ..worker_client import WorkerError
+from .adapt_base import resolve_model
 
 DEVICES = ("auto", "cpu", "cuda")
+#: Polygons smaller than this (m²) are dropped by default: single-pixel specks are noise, not change.
+MIN_AREA_DEFAULT = 10.0
+
+
+def project_pair_defaults() -> tuple[str | None, str | None]:
+    """Ids of the project's raster layers guessed as (earlier, later), never the same layer.
+
+    Read only on the GUI thread (the Processing dialog creates its algorithm there); elsewhere, or with
+    fewer than two rasters, (None, None) and QGIS's own choice applies."""
+    from qgis.core import QgsProject, QgsRasterLayer
+    from qgis.PyQt.QtCore import QCoreApplication, QThread
+
+    app = QCoreApplication.instance()
+    if app is None or QThread.currentThread() is not app.thread():
+        return None, None
+    layers = [lyr for lyr in QgsProject.instance().mapLayers().values() if isinstance(lyr, QgsRasterLayer)]
+    layers.sort(key=lambda lyr: lyr.name().lower())
+    from ..pairing import guess_pair
+
+    pair = guess_pair([lyr.name() for lyr in layers])
+    if pair is None:
+        return None, None
+    return layers[pair[0]].id(), layers[pair[1]].id()
+
+
+def same_raster(earlier, later) -> bool:
+    """True when both inputs are one layer or one file: comparing an image with itself finds only noise."""
+    if earlier is None or later is None:
+        return False
+    if earlier.id() == later.id():
+        return True
+    import os
+
+    a, b = earlier.source().split("|")[0], later.source().split("|")[0]
+    return bool(a) and os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
+
+
+def same_raster_message() -> str:
+    return tr(
+        "The earlier and the later raster are the same image: there is nothing to compare. "
+        "Choose the image taken before the change as earlier and the one after it as later."
+    )
 
 
 class MtrsAlgorithmBase(QgsProcessingAlgorithm):
@@ -61,9 +105,19 @@ class MtrsAlgorithmBase(QgsProcessingAlgorithm):
         # The worker is a separate process; the algorithm itself is thread-safe.
         return super().flags()
 
+    def checkParameterValues(self, parameters, context):
+        """Refuse identical inputs before the run starts (the dialog shows the message)."""
+        if self.parameterDefinition(self.EARLIER) is not None:
+            earlier = self.parameterAsRasterLayer(parameters, self.EARLIER, context)
+            later = self.parameterAsRasterLayer(parameters, self.LATER, context)
+            if same_raster(earlier, later):
+                return False, same_raster_message()
+        return super().checkParameterValues(parameters, context)
+
     def add_image_parameters(self) -> None:
-        self.addParameter(QgsProcessingParameterRasterLayer(self.EARLIER, tr("Earlier raster")))
-        self.addParameter(QgsProcessingParameterRasterLayer(self.LATER, tr("Later raster")))
+        earlier_id, later_id = project_pair_defaults()
+        self.addParameter(QgsProcessingParameterRasterLayer(self.EARLIER, tr("Earlier raster"), earlier_id))
+        self.addParameter(QgsProcessingParameterRasterLayer(self.LATER, tr("Later raster"), later_id))
         for name, parent, label in (
             (self.BANDS_EARLIER, self.EARLIER, tr("Bands of the earlier raster (R, G, B)")),
             (self.BANDS_LATER, self.LATER, tr("Bands of the later raster (R, G, B)")),
@@ -81,6 +135,8 @@ class MtrsAlgorithmBase(QgsProcessingAlgorithm):
                 "A checkpoint folder (config.json + model.safetensors) or a hub id; empty uses the "
                 "bundled model."
             )
+            + " "
+            + tr("The name of one of your fine-tuned models works too.")
         )
         self.addParameter(model)
         self.addParameter(
@@ -116,13 +172,16 @@ class MtrsAlgorithmBase(QgsProcessingAlgorithm):
                 0.01,
                 0.99,
             ),
-            QgsProcessingParameterNumber(
-                self.MIN_AREA,
-                tr("Minimum polygon area (m²)"),
-                QgsProcessingParameterNumber.Double,
-                0.0,
-                False,
-                0.0,
+            _with_help(
+                QgsProcessingParameterNumber(
+                    self.MIN_AREA,
+                    tr("Minimum polygon area (m²)"),
+                    QgsProcessingParameterNumber.Double,
+                    MIN_AREA_DEFAULT,
+                    False,
+                    0.0,
+                ),
+                tr("Polygons smaller than this are dropped (0 keeps single-pixel specks)."),
             ),
             QgsProcessingParameterNumber(
                 self.SIMPLIFY,
@@ -155,6 +214,8 @@ class MtrsAlgorithmBase(QgsProcessingAlgorithm):
         """The AnalysisRequest fields every algorithm shares."""
         earlier = self.parameterAsRasterLayer(parameters, self.EARLIER, context)
         later = self.parameterAsRasterLayer(parameters, self.LATER, context)
+        if same_raster(earlier, later):
+            raise QgsProcessingException(same_raster_message())
         try:
             earlier_path, later_path = raster_path(earlier), raster_path(later)
         except LayerError as exc:
@@ -169,7 +230,7 @@ class MtrsAlgorithmBase(QgsProcessingAlgorithm):
                     )
                 )
             request[key] = bands or None
-        model = (self.parameterAsString(parameters, self.MODEL, context) or "").strip()
+        model = resolve_model(self.parameterAsString(parameters, self.MODEL, context))
         request["model"] = model or None
         if parameters.get(self.EXTENT) not in (None, ""):
             rect = self.parameterAsExtent(parameters, self.EXTENT, context, earlier.crs())
@@ -188,6 +249,9 @@ class MtrsAlgorithmBase(QgsProcessingAlgorithm):
                 tr("The output must be a GeoPackage (.gpkg): {path}").format(path=output)
             )
         request["output"] = output
+        if context.willLoadLayerOnCompletion(output):
+            # Processing loads outputs without their default style; the GeoPackage carries ours
+            context.layerToLoadOnCompletionDetails(output).setPostProcessor(EmbeddedStyle.instance())
         request["overwrite"] = True  # Processing asks before overwriting; the engine still writes atomically
         prob = (
             self.parameterAsOutputLayer(parameters, self.PROBABILITIES, context)
@@ -225,10 +289,10 @@ class MtrsAlgorithmBase(QgsProcessingAlgorithm):
 
         _stop_worker_if_standalone()
         feedback.pushInfo(
-            tr("{n} polygons, {area:.1f} m² in {seconds:.1f} s on {device}.").format(
-                n=int(result.get("n_polygons") or 0),
-                area=float(result.get("total_area_m2") or 0.0),
-                seconds=float(result.get("seconds") or 0.0),
+            tr("{n} polygons, {area} in {seconds} s on {device}.").format(
+                n=ui_helpers.count(int(result.get("n_polygons") or 0)),
+                area=ui_helpers.area(float(result.get("total_area_m2") or 0.0)),
+                seconds=ui_helpers.number(float(result.get("seconds") or 0.0), 1),
                 device=result.get("device", "?"),
             )
         )
@@ -241,6 +305,32 @@ class MtrsAlgorithmBase(QgsProcessingAlgorithm):
         if request.get("probabilities"):
             outputs[self.PROBABILITIES] = result.get("probabilities") or request["probabilities"]
         return outputs
+
+
+class EmbeddedStyle(QgsProcessingLayerPostProcessorInterface):
+    """Applies the style the engine embedded in the GeoPackage to a Processing output when QGIS loads it
+    (Processing itself loads outputs without their default style, which gives a random colour)."""
+
+    _instance: EmbeddedStyle | None = None
+
+    @classmethod
+    def instance(cls) -> EmbeddedStyle:
+        # QGIS keeps only a C++ pointer: the Python object must outlive the algorithm run
+        if cls._instance is None:
+            cls._instance = cls()
+        return cls._instance
+
+    def postProcessLayer(self, layer, context, feedback) -> None:
+        from qgis.core import QgsVectorLayer
+
+        if isinstance(layer, QgsVectorLayer):
+            layer.loadDefaultStyle()
+            layer.triggerRepaint()
+
+
+def _with_help(param: QgsProcessingParameterDefinition, text: str) -> QgsProcessingParameterDefinition:
+    param.setHelp(text)
+    return param
 
 
 def _stop_worker_if_standalone() -> None:

@@ -134,6 +134,7 @@ def qgis_process(plugin_path, tmp_path_factory):
 
     enabled = run("plugins", "enable", "mtrs", timeout=120)
     assert enabled.returncode == 0, enabled.stdout + enabled.stderr
+    run.home = home  # the throw-away profile, for tests that read what an algorithm stored in its settings
     return run
 
 

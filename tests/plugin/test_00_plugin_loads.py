@@ -16,7 +16,13 @@ def test_plugin_loads_and_registers_provider(plugin, qgis_iface):
     assert provider is not None
     assert provider.name() == "MTRS"
     ids = sorted(alg.id() for alg in provider.algorithms())
-    assert ids == ["mtrs:allchanges", "mtrs:referringchange"]
+    assert ids == [
+        "mtrs:allchanges",
+        "mtrs:assess",
+        "mtrs:exporttraining",
+        "mtrs:finetune",
+        "mtrs:referringchange",
+    ]
     assert plugin.action is not None and not plugin.action.icon().isNull()
     # the dock is created on demand and shown
     plugin.action.setChecked(True)
@@ -61,6 +67,26 @@ def test_algorithms_have_help_and_parameters(plugin):
     all_changes = QgsApplication.processingRegistry().algorithmById("mtrs:allchanges")
     assert "PROMPT" not in {p.name() for p in all_changes.parameterDefinitions()}
     assert all_changes.shortHelpString()
+    for alg_id, required in (
+        (
+            "mtrs:exporttraining",
+            {"EARLIER", "LATER", "LABELS", "LABELS_RASTER", "CLASS_FIELD", "CHIP", "OUTPUT"},
+        ),
+        (
+            "mtrs:finetune",
+            {"DATA", "FROM", "STAGE", "MINUTES", "EPOCHS", "MAX_STEPS", "MODEL_NAME", "OUTPUT"},
+        ),
+        (
+            "mtrs:assess",
+            {"PREDICTED", "PREDICTED_RASTER", "REFERENCE", "REFERENCE_RASTER", "OUTPUT", "ERRORS"},
+        ),
+    ):
+        adapt = QgsApplication.processingRegistry().algorithmById(alg_id)
+        assert required <= {p.name() for p in adapt.parameterDefinitions()}, alg_id
+        assert adapt.group() and len(adapt.shortHelpString()) > 200, alg_id
+        for param in adapt.parameterDefinitions():  # fields are bound to the label layer they come from
+            if param.type() == "field":
+                assert param.parentLayerParameterName() in {"LABELS", "REFERENCE"}, (alg_id, param.name())
 
 
 def test_plugin_package_imports_without_torch(plugin_path):

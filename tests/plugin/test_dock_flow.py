@@ -11,7 +11,7 @@ import signal
 from pathlib import Path
 
 import pytest
-from qgis.core import Qgis, QgsProject, QgsRasterLayer
+from qgis.core import Qgis, QgsProject, QgsRasterLayer, QgsTask
 
 pytestmark = [pytest.mark.qgis, pytest.mark.slow]
 
@@ -145,6 +145,8 @@ def test_cancel_mid_run_leaves_no_output(dock_plugin, tiny_checkpoint, wait_for,
         dock.last_outcome = None
         task = dock.run()
         assert task is not None
+        statuses = []
+        task.statusChanged.connect(statuses.append)
         assert wait_for(lambda: "tile" in dock.status_label.text() or dock.task is None, 300)
         assert dock.cancel_button.isEnabled()
         dock.cancel()
@@ -153,6 +155,8 @@ def test_cancel_mid_run_leaves_no_output(dock_plugin, tiny_checkpoint, wait_for,
         assert not out.exists()
         assert not [p for p in tmp_path.iterdir() if p.name.startswith("cancelled")]
         assert "Cancelled" in dock.status_label.text()
+        # a cancel is not a failure: QGIS must not show "Task failed"
+        assert QgsTask.Terminated not in statuses and QgsTask.Complete in statuses, statuses
         # the worker is still usable
         dock.tile.setValue(0)
         dock.overlap.setValue(64)
