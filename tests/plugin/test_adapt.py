@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from qgis.core import QgsApplication, QgsProcessingFeedback, QgsVectorLayer
 
+from tests.conftest import write_geotiff
+
 pytestmark = [pytest.mark.qgis]
 
 REPO = Path(__file__).resolve().parents[2]
@@ -30,7 +32,6 @@ def write_scene(folder: Path, size: int) -> list[tuple[int, int, int, int, str]]
     rectangles (row, col, height, width, class) in pixels. Rectangles sit on the even cells of a 64 px
     grid, so the odd cells are free of change."""
     import numpy as np
-    import rasterio
     from affine import Affine
 
     rng = np.random.default_rng(0)
@@ -45,18 +46,7 @@ def write_scene(folder: Path, size: int) -> list[tuple[int, int, int, int, str]]
             later[:, row : row + h, col : col + w] = rng.integers(200, 255, (3, h, w))
             boxes.append((row, col, h, w, "destroyed" if (i + 2 * j) % 3 else "damaged"))
     for name, array in (("earlier.tif", earlier), ("later.tif", later)):
-        with rasterio.open(
-            folder / name,
-            "w",
-            driver="GTiff",
-            width=size,
-            height=size,
-            count=3,
-            dtype="uint8",
-            crs="EPSG:32615",
-            transform=Affine(PIXEL, 0.0, X0, 0.0, -PIXEL, Y0),
-        ) as dst:
-            dst.write(array)
+        write_geotiff(folder / name, array, transform=Affine(PIXEL, 0.0, X0, 0.0, -PIXEL, Y0))
     write_boxes(folder / "labels.gpkg", "changes", boxes)
     return boxes
 

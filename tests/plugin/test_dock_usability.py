@@ -21,29 +21,18 @@ from qgis.PyQt.QtCore import QLocale, QPoint, QPointF, Qt
 from qgis.PyQt.QtGui import QWheelEvent
 from qgis.PyQt.QtWidgets import QCheckBox
 
+from tests.conftest import write_geotiff
+
 pytestmark = [pytest.mark.qgis]
 
 
 def write_raster(path: Path, x0: float, y0: float, size: int = 64) -> Path:
     """A 3-band 0.5 m GeoTIFF in EPSG:32615 with its top-left corner at (x0, y0)."""
     import numpy as np
-    import rasterio
     from affine import Affine
 
     data = np.random.default_rng(int(x0) % 97).integers(0, 255, (3, size, size)).astype(np.uint8)
-    with rasterio.open(
-        path,
-        "w",
-        driver="GTiff",
-        width=size,
-        height=size,
-        count=3,
-        dtype="uint8",
-        crs="EPSG:32615",
-        transform=Affine(0.5, 0.0, x0, 0.0, -0.5, y0),
-    ) as dst:
-        dst.write(data)
-    return path
+    return Path(write_geotiff(path, data, transform=Affine(0.5, 0.0, x0, 0.0, -0.5, y0)))
 
 
 @pytest.fixture()
