@@ -4,6 +4,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.mtrs-requirements.sha256
 export QT_QPA_PLATFORM ?= offscreen
+# pb_tool's own default is a QGIS 4 profile folder, which QGIS 3.x never reads
+QGIS_PLUGIN_DIR ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default/python/plugins
 
 .PHONY: setup test test-engine test-plugin lint demo bench zip deploy lock assets screenshot clean
 
@@ -40,7 +42,7 @@ zip: $(STAMP) assets
 	cd $(CURDIR) && $(VENV)/bin/pb_tool zip
 
 deploy: $(STAMP) assets
-	cd $(CURDIR) && $(VENV)/bin/pb_tool deploy -y
+	cd $(CURDIR) && $(VENV)/bin/pb_tool deploy -y -n -p "$(QGIS_PLUGIN_DIR)"
 
 lock: $(STAMP)
 	bash scripts/lock.sh
