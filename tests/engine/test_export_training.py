@@ -375,7 +375,6 @@ def test_cli_progress_json_and_exit_codes(scene, tmp_path, capsys) -> None:
     assert "not empty" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(not XBD.is_dir(), reason="datasets/xbd-joplin is part of the repository")
 def test_real_xbd_damage_labels_line_up_with_the_imagery(tmp_path) -> None:
     """Destroyed buildings of the human-labelled xBD scene: labelled pixels changed far more than the rest."""
     out = tmp_path / "xbd"
