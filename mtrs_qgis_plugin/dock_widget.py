@@ -56,6 +56,7 @@ from . import (
     alignment,
     engine_env,
     pairing,
+    presence,
     prompt_history,
     result_layers,
     service,
@@ -105,6 +106,7 @@ class MtrsDockWidget(QgsDockWidget):
         self._extent_tool: QgsMapToolExtent | None = None
         self._previous_tool = None
         self._message_item = None  # the dock's current message-bar item: replaced, never stacked
+        self._note_items: list = []  # notes shown beside it (absent prompts), cleared with it
         self.pair_problem = ""  # why Run is disabled ("" when the pair can be analysed)
         self.worker_alignment: dict[str, Any] | None = None
         self.alignment_task: AlignmentTask | None = None
@@ -311,6 +313,18 @@ class MtrsDockWidget(QgsDockWidget):
             tr("A pixel counts as changed above this probability; lower finds more, with more false alarms.")
         )
         form.addRow(tr("Probability threshold"), self.threshold)
+        self.presence_threshold = QDoubleSpinBox()
+        self.presence_threshold.setObjectName("mtrsPresenceThreshold")
+        self.presence_threshold.setRange(0.0, 0.99)
+        self.presence_threshold.setSingleStep(0.05)
+        self.presence_threshold.setSpecialValueText(tr("off"))
+        self.presence_threshold.setToolTip(
+            tr(
+                "Models that judge whether the described change exists at all: below this confidence a "
+                "prompt counts as not found and its layer stays empty. 0 turns the check off."
+            )
+        )
+        form.addRow(tr("Presence threshold"), self.presence_threshold)
         self.min_area = QDoubleSpinBox()
         self.min_area.setRange(0, 1e9)
         self.min_area.setSuffix(" m²")
@@ -425,6 +439,7 @@ class MtrsDockWidget(QgsDockWidget):
         self.tile.setValue(opts.tile)
         self.overlap.setValue(opts.overlap)
         self.threshold.setValue(opts.threshold)
+        self.presence_threshold.setValue(opts.presence_threshold)
         self.min_area.setValue(opts.min_area)
         self.simplify.setValue(opts.simplify)
         self.load_probabilities.setChecked(opts.load_probabilities)
@@ -445,6 +460,7 @@ class MtrsDockWidget(QgsDockWidget):
         opts.tile = self.tile.value()
         opts.overlap = self.overlap.value()
         opts.threshold = self.threshold.value()
+        opts.presence_threshold = self.presence_threshold.value()
         opts.min_area = self.min_area.value()
         opts.simplify = self.simplify.value()
         opts.load_probabilities = self.load_probabilities.isChecked()
@@ -878,6 +894,7 @@ class MtrsDockWidget(QgsDockWidget):
             "tile": self.tile.value() or None,
             "overlap": self.overlap.value(),
             "threshold": self.threshold.value(),
+            "presence_threshold": self.presence_threshold.value(),
             "min_area": self.min_area.value(),
             "simplify": self.simplify.value(),
             "device": settings.load().device,
@@ -946,17 +963,25 @@ class MtrsDockWidget(QgsDockWidget):
     def push_message(self, text: str, level=Qgis.Info, duration: int = 0) -> None:
         """Show `text` in the QGIS message bar, replacing the dock's previous message instead of stacking."""
         bar = self.iface.messageBar()
-        previous = self._message_item
-        if previous is not None:
-            with contextlib.suppress(RuntimeError, TypeError):
-                if previous in bar.items():
-                    bar.popWidget(previous)
+        for previous in [self._message_item, *self._note_items]:
+            if previous is not None:
+                with contextlib.suppress(RuntimeError, TypeError):
+                    if previous in bar.items():
+                        bar.popWidget(previous)
         self._message_item = None
+        self._note_items = []
         if duration <= 0:
             duration = {Qgis.Success: 8, Qgis.Info: 8}.get(level, 0)
         bar.pushMessage(tr("MTRS"), text, level, duration)
         with contextlib.suppress(AttributeError):
             self._message_item = bar.currentItem()
+
+    def push_note(self, text: str, level=Qgis.Info, duration: int = 0) -> None:
+        """Show `text` beside the current message (not replacing it); the next push_message clears both."""
+        bar = self.iface.messageBar()
+        bar.pushMessage(tr("MTRS"), text, level, duration if duration > 0 else 15)
+        with contextlib.suppress(AttributeError):
+            self._note_items.append(bar.currentItem())
 
     def cancel(self) -> None:
         if self.task is not None:
@@ -990,6 +1015,7 @@ class MtrsDockWidget(QgsDockWidget):
             return
         self.last_layers = []
         messages = []
+        absent = []  # calm notes for prompts the model found nowhere (their layers are empty)
         level = Qgis.Warning if notes else Qgis.Success
         tiles = 0
         for job, result in outcome.results:
@@ -999,14 +1025,17 @@ class MtrsDockWidget(QgsDockWidget):
                 notes.append(str(exc))
                 level = Qgis.Critical
                 continue
+            verdicts = presence.verdicts(result)
+            absent.extend(presence.absence_note(p, verdicts[p]) for p in presence.absent_prompts(result))
             messages.append(result_layers.summary(result, job.label))
             tiles += int(result.get("tiles") or 0)
         if tiles and outcome.seconds > 0:
             SESSION_SECONDS_PER_TILE[self._run_timing_key] = outcome.seconds / tiles
         self.progress.setValue(100)
-        text = "\n".join(messages)
-        self.status_label.setText(text)
+        self.status_label.setText("\n".join([*messages, *absent]))
         self.push_message(" ".join([*notes, *messages]), level)
+        for note in absent:
+            self.push_note(note, Qgis.Info)
         self._refresh_estimate()
         self.request_status()
 

@@ -19,7 +19,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QColor
 
-from . import ui_helpers
+from . import presence, ui_helpers
 from .i18n import tr
 
 ROOT_GROUP = "MTRS"
@@ -54,7 +54,10 @@ def add_result(result: dict[str, Any], label: str, project: QgsProject | None = 
     layer_name = result.get("layer")
     uri = f"{output}|layername={layer_name}" if layer_name else str(output)
     group = prompt_group(label, project)
-    layer = QgsVectorLayer(uri, unique_name(group, label), "ogr")
+    # an absent prompt still gets its (empty) layer, so the run is visible, named so nobody looks for polygons
+    absent = label in presence.absent_prompts(result)
+    name = tr("{label} (not found)").format(label=label) if absent else label
+    layer = QgsVectorLayer(uri, unique_name(group, name), "ogr")
     if not layer.isValid():
         raise ResultError(tr("The result file cannot be opened: {path}").format(path=output))
     record = result.get("run_record") or {}
@@ -180,7 +183,17 @@ def metadata_text(record: dict[str, Any], result: dict[str, Any]) -> str:
             tiles=ui_helpers.count(int(tiling.get("tiles") or 0)),
         ),
     ]
-    for warning in record.get("warnings") or []:
+    verdicts = presence.verdicts(record) or presence.verdicts(result)
+    if verdicts:
+        lines.append(
+            tr("Presence threshold {threshold} (below it a prompt counts as not found).").format(
+                threshold=ui_helpers.number(
+                    float(request.get("presence_threshold", presence.DEFAULT_THRESHOLD) or 0), 2
+                )
+            )
+        )
+    lines.extend(presence.verdict_line(label, verdict) for label, verdict in verdicts.items())
+    for warning in presence.other_warnings(record):
         lines.append(tr("Note: {text}").format(text=warning))
     lines.append(
         tr("Run record: the complete JSON is kept in the layer property '{key}'.").format(key=RECORD_PROPERTY)
@@ -198,11 +211,18 @@ def run_record(layer: QgsVectorLayer) -> dict[str, Any]:
 
 
 def summary(result: dict[str, Any], label: str) -> str:
-    """Message-bar text: what was found and how long it took."""
-    return tr("'{label}': {n} polygons, {area} in {seconds} s on {device}.").format(
-        label=label,
-        n=ui_helpers.count(int(result.get("n_polygons") or 0)),
-        area=ui_helpers.area(float(result.get("total_area_m2") or 0.0)),
-        seconds=ui_helpers.number(float(result.get("seconds") or 0.0), 1),
-        device=result.get("device", "?"),
-    )
+    """Message-bar text: what was found and how long it took (and in how many tiles, for a model that
+    says whether the change is there at all)."""
+    values = {
+        "label": label,
+        "n": ui_helpers.count(int(result.get("n_polygons") or 0)),
+        "area": ui_helpers.area(float(result.get("total_area_m2") or 0.0)),
+        "seconds": ui_helpers.number(float(result.get("seconds") or 0.0), 1),
+        "device": result.get("device", "?"),
+    }
+    verdict = presence.verdicts(result).get(label)
+    if verdict is not None and verdict.get("present"):
+        return tr("'{label}': {n} polygons, {area} in {seconds} s on {device}; {found}.").format(
+            found=presence.found_text(verdict), **values
+        )
+    return tr("'{label}': {n} polygons, {area} in {seconds} s on {device}.").format(**values)

@@ -29,6 +29,7 @@ class Options:
     tile: int = 0  # 0: the model's own size
     overlap: int = 64
     threshold: float = 0.5
+    presence_threshold: float = 0.5  # models with a presence head: below it a prompt counts as not found
     min_area: float = 10.0  # m²: drops single-pixel specks; 0 keeps everything
     simplify: float = 0.0
     load_probabilities: bool = False

@@ -18,10 +18,19 @@ KINDS = ("class", "largest", "smallest", "position", "description", "negative") 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = argparse.ArgumentDefaultsHelpFormatter
     p = parser.add_argument
-    p("earlier", help="the earlier raster (any GDAL format and CRS); chips are cut on its grid")
+    p(
+        "earlier",
+        help="the earlier raster (any GDAL format and CRS; or, with a plain later image of the same size, a "
+        "plain image such as PNG, compared pixel for pixel); chips are cut on its grid",
+    )
     p("later", help="the later raster (warped onto the earlier grid exactly as `mtrs predict` does)")
     p("-o", "--output", required=True, help="output folder (must be new or empty unless --overwrite)")
-    p("--labels", required=True, help="change polygons (any OGR vector, any CRS) or a change raster")
+    p(
+        "--labels",
+        required=True,
+        help="change polygons (any OGR vector, any CRS) or a change raster (band 1); for plain images: a "
+        "label image of the same size, or polygons without CRS in pixels (x = column, y = row)",
+    )
     p("--label-layer", help="layer of a multi-layer vector source")
     p("--class-field", help="field holding each polygon's class (e.g. a damage class)")
     p("--description-field", help="field with a free-text description, used verbatim as an expression")
@@ -35,7 +44,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p("--bands-earlier", help="1-based bands, e.g. 1,2,3 (default: the first three)")
     p("--bands-later", help="1-based bands of the later raster")
     p("--resampling", default="bilinear", help="resampling when warping the later raster")
-    p("--extent", help="xmin,ymin,xmax,ymax: export only this area (in --extent-crs)")
+    p("--extent", help="xmin,ymin,xmax,ymax: export only this area (in --extent-crs; plain images: pixels)")
     p("--extent-crs", help="CRS of --extent (default: the earlier raster's)")
     p("--val-fraction", type=float, default=0.2, help="share of spatial blocks held out for validation")
     p("--block-chips", type=int, default=2, help="side of a spatial split block, in chips")

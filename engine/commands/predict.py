@@ -36,6 +36,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tile", type=int, default=None, help="tile size in px (default: the model's size)")
     parser.add_argument("--overlap", type=int, default=64, help="tile overlap in px (default 64)")
     parser.add_argument("--threshold", type=float, default=0.5, help="probability threshold (default 0.5)")
+    parser.add_argument(
+        "--presence-threshold",
+        type=float,
+        default=0.5,
+        help="models with a presence head: below this presence probability the described change counts as "
+        "absent from a tile, and from the area when absent from every tile (0: off; default 0.5)",
+    )
     parser.add_argument("--min-area", type=float, default=0.0, help="drop polygons smaller than this (m²)")
     parser.add_argument("--fill-holes", type=float, default=0.0, help="fill holes smaller than this (m²)")
     parser.add_argument("--simplify", type=float, default=0.0, help="simplification tolerance (map units)")
@@ -141,6 +148,7 @@ def build_request(args: argparse.Namespace):
         tile=args.tile,
         overlap=args.overlap,
         threshold=args.threshold,
+        presence_threshold=args.presence_threshold,
         min_area=args.min_area,
         fill_holes=args.fill_holes,
         simplify=args.simplify,
@@ -180,6 +188,14 @@ def run(args: argparse.Namespace) -> int:
     hits = f", {result.cache_hits} cached" if result.cache_hits else ""
     for note in result.warnings:
         print(f"note: {note}", file=sys.stderr)
+    for label, verdict in (result.presence or {}).items():
+        if verdict["present"]:
+            print(
+                f"'{label}': found in {verdict['tiles_present']} of {verdict['tiles']} tile(s) "
+                f"(presence {verdict['probability']:.2f})"
+            )
+        else:
+            print(f"'{label}': not found in this area (presence {verdict['probability']:.2f})")
     unit = "px" if result.run_record.get("area_unit") == "px" else "m²"
     print(
         f"{result.n_polygons} polygon(s), {result.total_area_m2:,.1f} {unit} in total → {result.output} "

@@ -5,7 +5,11 @@ earlier one's grid exactly as `mtrs predict` does, and `engine.geo.normalise` st
 with the same percentiles, so a model fine-tuned on these chips sees at inference what it saw in training. Two
 passes: the first only looks at labels and validity (cheap) to decide which chips to keep and how to split
 them; the second reads the pixels and writes. Everything is written into a hidden staging folder that replaces
-the output only when complete."""
+the output only when complete.
+
+Two plain images of the same size (PNG, JPEG: no georeference) are exported as `mtrs predict` analyses them,
+pixel for pixel in pixel coordinates (x = column, y = row from the top-left corner): the manifest's `crs` is
+then null and every bounds is in pixels."""
 
 from __future__ import annotations
 
@@ -126,6 +130,7 @@ def export_training(
         options.extent_crs,
         None,
         options.resampling,
+        allow_pixel_coordinates=True,
     )
     staging = None
     labels = None
@@ -142,7 +147,7 @@ def export_training(
             grid=(pair.earlier.transform, pair.earlier.width, pair.earlier.height),
         )
         _check_labels_overlap(
-            labels.bounds, window_bounds(Window(0, 0, pair.width, pair.height), pair.transform)
+            labels.bounds, _bounds(Window(0, 0, pair.width, pair.height), pair.transform), pair.pixel_mode
         )
         positions = _chip_positions(pair.width, pair.height, options.chip, options.stride or options.chip)
         stride = options.stride or options.chip
@@ -197,7 +202,7 @@ def export_training(
                         options.chip,
                         options.chip,
                     ],
-                    "bounds": list(window_bounds(window, pair.transform)),
+                    "bounds": list(_bounds(window, pair.transform)),
                     "classes": dict(sorted(classes.items())),
                     "expressions": len(expressions),
                 }
@@ -279,14 +284,22 @@ def _chip_positions(width: int, height: int, chip: int, stride: int) -> list[tup
     return [(x, y) for y in axis(height) for x in axis(width)]
 
 
-def _check_labels_overlap(label_bounds, region_bounds) -> None:
+def _bounds(window: Window, transform: Affine) -> tuple[float, float, float, float]:
+    """xmin, ymin, xmax, ymax of a window; in pixel coordinates (y grows downwards) ymin is the top row."""
+    x0, y0, x1, y1 = window_bounds(window, transform)
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+
+def _check_labels_overlap(label_bounds, region_bounds, pixel_mode: bool = False) -> None:
     lx0, ly0, lx1, ly1 = label_bounds
+    lx0, lx1, ly0, ly1 = min(lx0, lx1), max(lx0, lx1), min(ly0, ly1), max(ly0, ly1)
     rx0, ry0, rx1, ry1 = region_bounds
     if lx1 <= rx0 or rx1 <= lx0 or ly1 <= ry0 or ry1 <= ly0:
+        where = "pixels, y = row from the top" if pixel_mode else "the earlier raster's CRS"
         raise InputError(
             "the labels lie outside the area covered by both rasters",
-            hint=f"labels cover {tuple(round(v, 3) for v in label_bounds)}, the rasters' overlap "
-            f"{tuple(round(v, 3) for v in region_bounds)} (both in the earlier raster's CRS)",
+            hint=f"labels cover {tuple(round(v, 3) for v in (lx0, ly0, lx1, ly1))}, the rasters' overlap "
+            f"{tuple(round(v, 3) for v in region_bounds)} (both in {where})",
         )
 
 
@@ -319,8 +332,9 @@ def _manifest(options, pair, stretch, vocabulary, templates, summary, chips) -> 
             "labels": os.path.abspath(options.labels),
         },
         "licence": options.licence or "not stated: the licences of the imagery and the labels apply",
-        "crs": pair.crs.to_wkt(),
-        "crs_name": pair.crs.to_string(),
+        "crs": pair.crs.to_wkt() if pair.crs is not None else None,  # None: plain images, pixel coordinates
+        "crs_name": pair.crs.to_string() if pair.crs is not None else None,
+        "pixel_coordinates": pair.pixel_mode,
         "alignment": {"same_grid": pair.same_grid, "warnings": pair.warnings},
         "normalisation": stretch,
         "chip_size": options.chip,

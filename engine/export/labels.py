@@ -6,18 +6,24 @@ change raster (a classification, 0/1 or class codes). Both end as `Instance`s pe
 generator and the writer never care which. Vector polygons are reprojected once into the earlier raster's CRS
 and rasterised per chip (one instance per polygon); raster labels are read through the same alignment as the
 images (warped with nearest resampling when their grid differs) and split into connected components per class.
+
+Two plain images (no georeference, compared pixel for pixel: `crs` None) take plain labels only: a label image
+of the same size (band 1), or a vector layer WITHOUT a CRS whose coordinates are pixels (x = column, y = row
+from the top-left corner, the convention of `engine.geo.align` and of the polygons `mtrs predict` writes).
 """
 
 from __future__ import annotations
 
 import math
 import os
+import warnings
 
 import numpy as np
 import rasterio
 import shapely
 from rasterio.crs import CRS
 from rasterio.enums import Resampling
+from rasterio.errors import NotGeoreferencedWarning
 from rasterio.features import rasterize
 from rasterio.transform import Affine
 from rasterio.vrt import WarpedVRT
@@ -28,11 +34,12 @@ from engine.errors import InputError
 from engine.export.expressions import Instance
 
 RASTER_EXTENSIONS = (".tif", ".tiff", ".vrt", ".img", ".png", ".jp2", ".asc")
+UNDEFINED_SRS_NAMES = ("Undefined geographic SRS", "Undefined cartesian SRS")  # GeoPackage srs_id 0 and -1
 
 
 def open_labels(
     path: str,
-    crs: CRS,
+    crs: CRS | None,
     *,
     layer: str | None = None,
     class_field: str | None = None,
@@ -42,7 +49,8 @@ def open_labels(
     change_name: str = "changed area",
     grid: tuple[Affine, int, int] | None = None,
 ) -> VectorLabels | RasterLabels:
-    """The right reader for `path`: a raster when GDAL opens it as one with bands and no vector layer."""
+    """The right reader for `path`: a raster when GDAL opens it as one with bands and no vector layer.
+    `crs` None: the images are plain (pixel coordinates), and so must the labels be."""
     if not os.path.exists(path) and "://" not in path and not path.startswith("/vsi"):
         raise InputError(f"label file not found: {path}")
     if _is_raster(path):
@@ -78,7 +86,7 @@ class VectorLabels:
     def __init__(
         self,
         path: str,
-        crs: CRS,
+        crs: CRS | None,
         layer: str | None,
         class_field: str | None,
         description_field: str | None,
@@ -119,17 +127,28 @@ class VectorLabels:
                 lyr.SetAttributeFilter(where)
             except RuntimeError as exc:
                 raise InputError(f"--where: invalid filter '{where}'", hint=str(exc).strip()) from None
-        src = lyr.GetSpatialRef()
-        if src is None:
+        src = _defined(lyr.GetSpatialRef())
+        transform = None
+        if crs is None:  # plain images: the polygons' coordinates are pixels, used as they are
+            if src is not None:
+                raise InputError(
+                    f"the label layer of {os.path.basename(path)} has a coordinate reference system but the "
+                    "images are not georeferenced",
+                    hint="georeference the images (QGIS: Raster > Georeferencer), or give labels without a "
+                    "CRS in pixel coordinates (x = column, y = row from the top-left corner) as a GeoPackage "
+                    "or Shapefile (GeoJSON always means WGS 84)",
+                )
+        elif src is None:
             raise InputError(
                 f"the label layer of {os.path.basename(path)} has no coordinate reference system",
                 hint="assign one in QGIS (Layer Properties > Source) or with ogr2ogr -a_srs",
             )
-        dst = osr.SpatialReference()
-        dst.ImportFromWkt(crs.to_wkt())
-        for srs in (src, dst):
-            srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-        transform = None if src.IsSame(dst) else osr.CoordinateTransformation(src, dst)
+        else:
+            dst = osr.SpatialReference()
+            dst.ImportFromWkt(crs.to_wkt())
+            for srs in (src, dst):
+                srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+            transform = None if src.IsSame(dst) else osr.CoordinateTransformation(src, dst)
         self.geoms: list = []
         self.classes: list[str] = []
         self.descriptions: list[str | None] = []
@@ -176,6 +195,13 @@ class VectorLabels:
         return out
 
 
+def _defined(srs):
+    """The layer's CRS, or None also for GeoPackage's placeholders of a layer created without one."""
+    if srs is None or srs.GetName() in UNDEFINED_SRS_NAMES:
+        return None
+    return srs
+
+
 def _features(layer, where: str | None):
     """The layer's features; a filter that only fails when the driver runs it (GeoPackage prepares its SQL on
     the first read) becomes the same InputError as one refused at once."""
@@ -187,22 +213,26 @@ def _features(layer, where: str | None):
 
 class RasterLabels:
     """A change raster (0 = no change; 1/255 = change, or class codes named by a class table), read on the
-    earlier raster's grid."""
+    earlier raster's grid. Only band 1 counts (an RGB or RGBA mask: its first band)."""
 
     def __init__(
         self,
         path: str,
-        crs: CRS,
+        crs: CRS | None,
         grid: tuple[Affine, int, int],
         class_table: dict[int, str] | None,
         change_name: str,
     ):
         transform, width, height = grid
         try:
-            self.src = rasterio.open(path)
+            with warnings.catch_warnings():  # plain label images are fine next to plain images
+                warnings.simplefilter("ignore", NotGeoreferencedWarning)
+                self.src = rasterio.open(path)
         except rasterio.errors.RasterioIOError as exc:
             raise InputError(f"not a raster GDAL can read: {path}", hint=str(exc)) from None
-        if self.src.crs is None:
+        if crs is None:
+            self._check_plain(path, width, height)
+        elif self.src.crs is None:
             self.src.close()
             raise InputError(f"the label raster {os.path.basename(path)} has no coordinate reference system")
         same = self.src.crs == crs and all(
@@ -249,6 +279,25 @@ class RasterLabels:
         self.bounds = tuple(rasterio.transform.array_bounds(height, width, transform))
         self.bounds = (self.bounds[0], self.bounds[1], self.bounds[2], self.bounds[3])
         self._vocabulary = sorted({self.table[c] for c in present})
+
+    def _check_plain(self, path: str, width: int, height: int) -> None:
+        """Plain images: the label raster must be a plain image of the same size (read pixel for pixel)."""
+        name = os.path.basename(path)
+        if self.src.crs is not None or not self.src.transform.is_identity:
+            self.src.close()
+            raise InputError(
+                f"the label raster {name} is georeferenced but the images are not",
+                hint="georeference the images (QGIS: Raster > Georeferencer), or give a plain label image "
+                "of the images' size",
+            )
+        if (self.src.width, self.src.height) != (width, height):
+            size = f"{self.src.width}×{self.src.height}"
+            self.src.close()
+            raise InputError(
+                f"the label image {name} is {size} px but the images are {width}×{height} px",
+                hint="plain images and their labels are matched pixel for pixel: give a label image of the "
+                "same size",
+            )
 
     def _codes(self) -> list[int]:
         """Every value of band 1 (block by block: memory stays flat), nodata excluded."""

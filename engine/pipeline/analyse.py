@@ -216,7 +216,19 @@ def _analyse(
             blender = StripBlender(sink, grid, len(heads))
             threads = stack.enter_context(cpu_threads(device))
             stats = run_tiles(
-                model, pair, stretch, grid, heads, blender, device, batch, pair_key, cache, progress, cancel
+                model,
+                pair,
+                stretch,
+                grid,
+                heads,
+                blender,
+                device,
+                batch,
+                pair_key,
+                cache,
+                progress,
+                cancel,
+                presence_threshold=request.presence_threshold,
             )
             background.drain()
             # wall time of reading + predicting + blending; "vectorise" overlaps with it
@@ -242,7 +254,8 @@ def _analyse(
                 raise Cancelled("analysis cancelled")
 
         n_polygons, total_area = totals["n"], float(totals["area"])
-        notes = list(pair.warnings)
+        presence = presence_summary(labels, stats.presence, request.presence_threshold)
+        notes = list(pair.warnings) + absence_notes(presence, request.presence_threshold)
         if 1.0 - valid_fraction >= NODATA_NOTE_FRACTION:
             notes.append(
                 f"{100 * (1 - valid_fraction):.1f} % of the analysed area has no valid data in one date or "
@@ -281,6 +294,7 @@ def _analyse(
             "output_crs": out_crs.to_string() if out_crs is not None else None,
             "n_polygons": n_polygons,
             "total_area_m2": total_area,
+            "presence": presence,
             "area_unit": "px" if pair.pixel_mode else "m2",
             "valid_fraction": valid_fraction,
             "warnings": notes,
@@ -309,12 +323,45 @@ def _analyse(
             run_record=record,
             prompts=labels,
             warnings=notes,
+            presence=presence,
         )
     finally:
         pair.close()
         if output is not None:
             output.abort()  # nothing left behind unless committed (then this is a no-op)
         staging.abort()
+
+
+def presence_summary(
+    labels: list[str], tile_presence: list[list[float]], threshold: float
+) -> dict[str, dict[str, Any]] | None:
+    """Per prompt: is the described change anywhere in the analysed area (its most confident tile), and in
+    how many tiles. None when the model has no presence head (no tile scored)."""
+    if not any(tile_presence):
+        return None
+    out = {}
+    for label, scores in zip(labels, tile_presence, strict=True):
+        if not scores:  # the all-changes head has no presence score
+            continue
+        best = max(scores)
+        out[label] = {
+            "probability": round(best, 4),
+            "present": best >= threshold,
+            "tiles_present": sum(p >= threshold for p in scores),
+            "tiles": len(scores),
+        }
+    return out
+
+
+def absence_notes(presence: dict[str, dict[str, Any]] | None, threshold: float) -> list[str]:
+    """One sentence per prompt the model found nowhere: the user must read "not here", not "nothing
+    detected because something failed"."""
+    return [
+        f"'{label}': no such change found in the analysed area (presence {v['probability']:.2f} < "
+        f"{threshold:.2f} in every tile), so it has no polygons"
+        for label, v in (presence or {}).items()
+        if not v["present"]
+    ]
 
 
 def _model_batch_size(model: Any, device: torch.device) -> int:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -45,6 +45,9 @@ class InferenceStats:
     cache_hits: int = 0
     batch_size: int = 0
     oom_backoffs: int = 0
+    # per head: the presence probability of every tile (empty lists: the model has no presence head)
+    presence: list[list[float]] = field(default_factory=list)
+    presence_threshold: float = 0.0  # tiles below it contribute no probability for that prompt
 
 
 @dataclass
@@ -111,11 +114,20 @@ def run_tiles(
     cache: FeatureCache | None,
     progress: Callable[[int, int, str], None] | None,
     cancel: Callable[[], bool] | None,
+    presence_threshold: float = 0.0,
 ) -> InferenceStats:
-    """Predict every tile for every head (prompt or ALL_CHANGES); blend into `blender` (one band per head)."""
+    """Predict every tile for every head (prompt or ALL_CHANGES); blend into `blender` (one band per head).
+
+    A model with a presence head also says, per tile and prompt, whether the described change is there at
+    all; a tile whose presence probability is below `presence_threshold` contributes zero probability for
+    that prompt (0 disables the gate). Why gate per tile while streaming: polygons leave for the output as
+    soon as their strip is final, so a scene-level verdict known only at the end could not take them back;
+    a tile-level gate removes the "most similar thing" a mask head finds where nothing matches, and an
+    absent change ends with no polygons at all."""
     norm = InputNormaliser(stretch)
     total = len(grid.col_starts) * len(grid.row_starts)
-    stats = InferenceStats(tiles=total, batch_size=batch_size)
+    presence: list[list[float]] = [[] for _ in heads]
+    stats = InferenceStats(total, batch_size, presence=presence, presence_threshold=presence_threshold)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mtrs-read") as executor:
         bands = _RowBands(pair, grid, executor)
         try:
@@ -193,7 +205,7 @@ def _run_rows(model, grid, norm, heads, blender, device, pair_key, cache, progre
             chunk = _next_chunk(cols, ci, bs)
             inputs = _batch_inputs(norm, band, [cols[c] for c in chunk], [valids[c] for c in chunk], spans)
             try:
-                probs, hits = _predict(model, inputs, [keys[c] for c in chunk], heads, device, cache)
+                probs, hits = _predict(model, inputs, [keys[c] for c in chunk], heads, device, cache, stats)
             except Exception as exc:
                 if not is_oom(exc):
                     raise
@@ -284,8 +296,9 @@ def _span_valid(col_starts, valids, span, tile) -> np.ndarray | None:
     return out
 
 
-def _predict(model, build_inputs, keys, heads, device, cache) -> tuple[list[np.ndarray], int]:
-    """Probabilities (len(heads)×T×T per tile) for one batch; features from the cache when all are there."""
+def _predict(model, build_inputs, keys, heads, device, cache, stats) -> tuple[list[np.ndarray], int]:
+    """Probabilities (len(heads)×T×T per tile) for one batch; features from the cache when all are there.
+    Presence probabilities are appended to `stats.presence` (models with a presence head only)."""
     cached = [cache.get(k) for k in keys] if cache is not None else [None]
     hits = 0
     with torch.inference_mode(), autocast(device):
@@ -299,12 +312,25 @@ def _predict(model, build_inputs, keys, heads, device, cache) -> tuple[list[np.n
                 for key, f in zip(keys, feats.split(), strict=True):
                     cache.put(key, f)
         outs = []
-        for head in heads:
+        with_presence = hasattr(model, "segment_with_presence")
+        for h, head in enumerate(heads):
+            present = None
             if head is ALL_CHANGES:
                 logits = model.segment_all_changes(feats)
+            elif with_presence:
+                logits, presence_logits = model.segment_with_presence(feats, [head] * len(keys))
+                if presence_logits is not None:
+                    present = torch.sigmoid(presence_logits.float()).cpu().numpy()
             else:
                 logits = model.segment(feats, [head] * len(keys))
-            outs.append(_checked(_probabilities(logits[:, 0]), model))
+            probs = _checked(_probabilities(logits[:, 0]), model)
+            if present is not None:
+                stats.presence[h].extend(float(p) for p in present)
+                gated = present < stats.presence_threshold
+                if gated.any():
+                    probs = probs.copy() if not probs.flags.writeable else probs
+                    probs[gated] = 0.0
+            outs.append(probs)
     per_tile = outs[0][:, None] if len(outs) == 1 else np.stack(outs, axis=1)  # B×heads×T×T
     return list(per_tile), hits
 

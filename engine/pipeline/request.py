@@ -32,6 +32,7 @@ _FIELD_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
     "tile": _OPT_INT,
     "overlap": _INT,
     "threshold": _NUM,
+    "presence_threshold": _NUM,
     "min_area": _NUM,
     "fill_holes": _NUM,
     "simplify": _NUM,
@@ -70,6 +71,9 @@ class AnalysisRequest:
     tile: int | None = None
     overlap: int = 64
     threshold: float = 0.5
+    # models with a presence head: below this presence probability a prompt's change counts as absent from a
+    # tile (no probability there) and, when absent from every tile, from the area; 0 turns the check off
+    presence_threshold: float = 0.5
     min_area: float = 0.0
     fill_holes: float = 0.0
     simplify: float = 0.0
@@ -121,12 +125,17 @@ class AnalysisRequest:
             )
         for p in self.prompts:
             check_prompt_text(p)
-        for name in ("threshold", "min_area", "fill_holes", "simplify"):
+        for name in ("threshold", "presence_threshold", "min_area", "fill_holes", "simplify"):
             value = getattr(self, name)
             if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
                 raise InputError(f"{name.replace('_', '-')} must be a finite number, got {value!r}")
         if not 0.0 < self.threshold <= 1.0:
             raise InputError(f"threshold must be in (0, 1], got {self.threshold}")
+        if not 0.0 <= self.presence_threshold < 1.0:
+            raise InputError(
+                f"presence threshold must be in [0, 1), got {self.presence_threshold}",
+                hint="0 turns the 'no such change' check off",
+            )
         if self.tile is not None and (self.tile < 32 or self.tile % 32 or self.tile > MAX_TILE):
             raise InputError(
                 f"tile must be a multiple of 32 between 32 and {MAX_TILE}, got {self.tile}",
@@ -182,6 +191,13 @@ class AnalysisResult:
     run_record: dict[str, Any]
     prompts: list[str]
     warnings: list[str] = field(default_factory=list)  # notes for the user (alignment, pixel mode, nodata)
+    # per prompt, models with a presence head only: {"probability", "present", "tiles_present", "tiles"}
+    presence: dict[str, dict[str, Any]] | None = None
+
+    @property
+    def absent_prompts(self) -> list[str]:
+        """The prompts whose change the model found nowhere in the analysed area."""
+        return [p for p, v in (self.presence or {}).items() if not v["present"]]
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -26,7 +26,7 @@ from qgis.core import (
     QgsProcessingParameterVectorDestination,
 )
 
-from .. import service, ui_helpers
+from .. import presence, service, ui_helpers
 from ..i18n import tr
 from ..layers import LayerError, raster_path
 from ..worker_client import WorkerError
@@ -89,6 +89,7 @@ class MtrsAlgorithmBase(QgsProcessingAlgorithm):
     TILE = "TILE"
     OVERLAP = "OVERLAP"
     THRESHOLD = "THRESHOLD"
+    PRESENCE_THRESHOLD = "PRESENCE_THRESHOLD"
     MIN_AREA = "MIN_AREA"
     SIMPLIFY = "SIMPLIFY"
     DEVICE = "DEVICE"
@@ -126,7 +127,9 @@ class MtrsAlgorithmBase(QgsProcessingAlgorithm):
             param.setHelp(tr("Three bands in red, green, blue order; empty: the first three bands."))
             self.addParameter(param)
 
-    def add_common_parameters(self) -> None:
+    def add_common_parameters(self, presence_check: bool = False) -> None:
+        """The shared inputs; `presence_check` adds the presence threshold (prompted analyses only: the
+        all-changes head has no "is it there at all" verdict)."""
         model = QgsProcessingParameterString(
             self.MODEL, tr("Model (empty: bundled; folder or hub id)"), optional=True
         )
@@ -172,6 +175,7 @@ class MtrsAlgorithmBase(QgsProcessingAlgorithm):
                 0.01,
                 0.99,
             ),
+            *([presence_threshold_parameter(self.PRESENCE_THRESHOLD)] if presence_check else []),
             _with_help(
                 QgsProcessingParameterNumber(
                     self.MIN_AREA,
@@ -240,6 +244,9 @@ class MtrsAlgorithmBase(QgsProcessingAlgorithm):
         request["tile"] = self.parameterAsInt(parameters, self.TILE, context) or None
         request["overlap"] = self.parameterAsInt(parameters, self.OVERLAP, context)
         request["threshold"] = self.parameterAsDouble(parameters, self.THRESHOLD, context)
+        if self.parameterDefinition(self.PRESENCE_THRESHOLD) is not None:
+            value = self.parameterAsDouble(parameters, self.PRESENCE_THRESHOLD, context)
+            request["presence_threshold"] = value
         request["min_area"] = self.parameterAsDouble(parameters, self.MIN_AREA, context)
         request["simplify"] = self.parameterAsDouble(parameters, self.SIMPLIFY, context)
         request["device"] = DEVICES[self.parameterAsEnum(parameters, self.DEVICE, context)]
@@ -296,6 +303,7 @@ class MtrsAlgorithmBase(QgsProcessingAlgorithm):
                 device=result.get("device", "?"),
             )
         )
+        log_presence(result, feedback)
         outputs = {
             self.OUTPUT: result.get("output", request["output"]),
             "N_POLYGONS": int(result.get("n_polygons") or 0),
@@ -326,6 +334,41 @@ class EmbeddedStyle(QgsProcessingLayerPostProcessorInterface):
         if isinstance(layer, QgsVectorLayer):
             layer.loadDefaultStyle()
             layer.triggerRepaint()
+
+
+def presence_threshold_parameter(name: str) -> QgsProcessingParameterNumber:
+    """ "Presence threshold": below it the model's "is this change here at all" verdict is "no"."""
+    return _with_help(
+        QgsProcessingParameterNumber(
+            name,
+            tr("Presence threshold (0: off)"),
+            QgsProcessingParameterNumber.Double,
+            presence.DEFAULT_THRESHOLD,
+            False,
+            0.0,
+            0.99,
+        ),
+        tr(
+            "Models that judge whether the described change exists at all: below this confidence a prompt "
+            "counts as not found in a tile, and in the area when no tile reaches it; its output has no "
+            "polygons. 0 turns the check off. Models without this judgement ignore it."
+        ),
+    )
+
+
+def log_presence(result: dict[str, Any], feedback) -> None:
+    """Each prompt's presence verdict in the log (a warning when not found, so batch logs show it), then
+    the engine's other notes; the engine's own absence sentence is replaced by ours, not repeated."""
+    for label, verdict in presence.verdicts(result).items():
+        line = presence.verdict_line(label, verdict)
+        if verdict.get("present"):
+            feedback.pushInfo(line)
+        elif hasattr(feedback, "pushWarning"):
+            feedback.pushWarning(line)
+        else:
+            feedback.pushInfo(line)
+    for note in presence.other_warnings(result):
+        feedback.pushInfo(tr("Note: {text}").format(text=note))
 
 
 def _with_help(param: QgsProcessingParameterDefinition, text: str) -> QgsProcessingParameterDefinition:

@@ -60,7 +60,7 @@ class ReferringChangeAlgorithm(MtrsAlgorithmBase):
                 optional=True,
             )
         )
-        self.add_common_parameters()
+        self.add_common_parameters(presence_check=True)
 
     def prompts(self, parameters, context) -> list[str]:
         prompts = []

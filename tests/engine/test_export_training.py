@@ -416,3 +416,127 @@ def test_kinds_limit_the_expressions_written(scene, tmp_path) -> None:
     with pytest.raises(InputError, match="unknown expression kind"):
         export_training(options(scene, tmp_path / "bad", kinds=("class", "shapes")))
     assert not (tmp_path / "bad").exists()
+
+
+# plain images (no georeference) of 300 × 280 px: squares (x0, y0, size) in pixels that changed
+PLAIN_SQUARES = [(20, 30, 40), (150, 100, 25), (250, 220, 30)]
+
+
+@pytest.fixture()
+def plain(tmp_path) -> dict:
+    """Two plain RGB PNGs of one size, the change as a 0/255 PNG mask and as pixel polygons without CRS."""
+    rng = np.random.default_rng(1)
+    earlier = rng.integers(40, 120, size=(280, 300, 3), dtype=np.uint8)
+    later = earlier.copy()
+    mask = np.zeros((280, 300), dtype=np.uint8)
+    for x, y, s in PLAIN_SQUARES:
+        later[y : y + s, x : x + s] = 230
+        mask[y : y + s, x : x + s] = 255
+    paths = {k: str(tmp_path / f"{k}.png") for k in ("earlier", "later", "mask")}
+    Image.fromarray(earlier).save(paths["earlier"])
+    Image.fromarray(later).save(paths["later"])
+    Image.fromarray(mask).save(paths["mask"])
+    ds = ogr.GetDriverByName("GPKG").CreateDataSource(str(tmp_path / "pixels.gpkg"))
+    lyr = ds.CreateLayer("labels", None, ogr.wkbPolygon)  # no CRS: x = column, y = row from the top
+    for x, y, s in PLAIN_SQUARES:
+        f = ogr.Feature(lyr.GetLayerDefn())
+        ring = f"{x} {y}, {x + s} {y}, {x + s} {y + s}, {x} {y + s}, {x} {y}"
+        f.SetGeometry(ogr.CreateGeometryFromWkt(f"POLYGON (({ring}))"))
+        lyr.CreateFeature(f)
+    ds = None
+    paths["pixels"] = str(tmp_path / "pixels.gpkg")
+    paths["truth"] = mask > 0
+    return paths
+
+
+def plain_options(plain: dict, out: Path, **kw) -> ExportOptions:
+    base = {
+        "earlier": plain["earlier"],
+        "later": plain["later"],
+        "labels": plain["mask"],
+        "output": str(out),
+        "chip": 64,
+        "val_fraction": 0.0,  # every chip kept: overlapping edge chips are never dropped by the split
+    }
+    base.update(kw)
+    return ExportOptions(**base)
+
+
+def label_chips(out: Path) -> dict[str, np.ndarray]:
+    return {p.stem: np.array(Image.open(p)) > 127 for p in sorted(out.glob("*/label/*.png"))}
+
+
+def test_plain_image_pair_exports_pixel_for_pixel_like_predict(plain, tmp_path) -> None:
+    out = tmp_path / "export"
+    summary = export_training(plain_options(plain, out))
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["crs"] is None and manifest["crs_name"] is None and manifest["pixel_coordinates"]
+    assert summary.chips["train"] + summary.chips["val"] == len(manifest["chips"]) == 25  # 5 × 5 positions
+    assert manifest["classes"] == ["changed area"]
+    pair = align(plain["earlier"], plain["later"], allow_pixel_coordinates=True)
+    stretch = compute_stretch(pair)
+    for chip in manifest["chips"]:
+        col, row, w, h = chip["window"]
+        assert chip["bounds"] == [col, row, col + w, row + h]  # pixels, y = row from the top
+        label = np.array(Image.open(out / chip["split"] / "label" / f"{chip['id']}.png")) > 127
+        assert np.array_equal(label, plain["truth"][row : row + h, col : col + w]), chip["id"]
+        a, b, valid = pair.read(Window(col, row, w, h))
+        for name, image in (("A", a), ("B", b)):
+            expected = np.rint(stretch.apply(image)).clip(0, 255).astype(np.uint8)
+            expected[:, ~valid] = 0
+            got = np.array(Image.open(out / chip["split"] / name / f"{chip['id']}.png"))
+            assert np.array_equal(got, np.transpose(expected, (1, 2, 0))), (chip["id"], name)
+    pair.close()
+    # the same change as polygons without CRS in pixel coordinates, and as an RGBA mask (band 1 counts)
+    export_training(plain_options(plain, tmp_path / "vector", labels=plain["pixels"]))
+    rgba = np.zeros((280, 300, 4), dtype=np.uint8)
+    rgba[..., 0] = np.where(plain["truth"], 255, 0)
+    rgba[..., 3] = 255
+    Image.fromarray(rgba).save(tmp_path / "rgba.png")
+    export_training(plain_options(plain, tmp_path / "rgba", labels=str(tmp_path / "rgba.png")))
+    reference = label_chips(out)
+    for other in ("vector", "rgba"):
+        chips = label_chips(tmp_path / other)
+        assert chips.keys() == reference.keys()
+        assert all(np.array_equal(v, reference[k]) for k, v in chips.items()), other
+    assert leftovers(tmp_path) == []
+
+
+def test_plain_images_with_an_extent_in_pixels(plain, tmp_path) -> None:
+    out = tmp_path / "export"
+    export_training(plain_options(plain, out, extent=[10.0, 20.0, 150.0, 160.0], val_fraction=0.0))
+    windows = [c["window"] for c in json.loads((out / "manifest.json").read_text())["chips"]]
+    assert sorted(windows) == sorted([[x, y, 64, 64] for x in (10, 74, 86) for y in (20, 84, 96)])
+    with pytest.raises(InputError, match="--extent-crs has no meaning"):
+        export_training(
+            plain_options(plain, tmp_path / "crs", extent=[0, 0, 100, 100], extent_crs="EPSG:4326")
+        )
+    assert not (tmp_path / "crs").exists() and leftovers(tmp_path) == []
+
+
+def test_plain_images_refuse_mismatched_or_georeferenced_labels_and_mixed_pairs(
+    plain, scene, tmp_path
+) -> None:
+    small = tmp_path / "small.png"
+    Image.fromarray(np.zeros((256, 256), dtype=np.uint8)).save(small)
+    geo_mask = write_geotiff(tmp_path / "geo_mask.tif", np.full((280, 300), 255, dtype=np.uint8))
+    cases = [
+        ({"labels": str(small)}, "is 256×256 px but the images are 300×280 px"),
+        ({"labels": geo_mask}, "is georeferenced but the images are not"),
+        ({"labels": scene["labels"]}, "has a coordinate reference system but the images are not"),
+        ({"later": scene["later"]}, "earlier.png is not georeferenced but later.tif is"),
+        ({"earlier": scene["earlier"], "labels": scene["labels"]}, "later.png is not georeferenced but"),
+    ]
+    for change, match in cases:
+        out = tmp_path / "export"
+        with pytest.raises(InputError, match=match):
+            export_training(plain_options(plain, out, **change))
+        assert not out.exists() and leftovers(tmp_path) == []
+
+
+def test_cli_exports_a_plain_image_pair(plain, tmp_path, capsys) -> None:
+    out = tmp_path / "export"
+    argv = ["export-training", plain["earlier"], plain["later"], "--labels", plain["mask"], "--chip", "64"]
+    assert mtrs([*argv, "-o", str(out)]) == 0
+    assert "validation chips" in capsys.readouterr().out
+    assert json.loads((out / "manifest.json").read_text())["crs"] is None
