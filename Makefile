@@ -38,8 +38,12 @@ demo: $(STAMP) assets
 bench: $(STAMP)
 	$(VENV)/bin/mtrs bench pipeline --out docs/BENCHMARKS.md
 
-zip: $(STAMP) assets
-	cd $(CURDIR) && $(VENV)/bin/pb_tool zip
+# the archive needs neither the engine venv nor pb_tool: the Python standard library zips the files pb_tool.cfg
+# names (the committed Qt assets are refreshed first when pyrcc5/lrelease are installed)
+PLUGIN_ZIP ?= dist/mtrs.zip
+zip:
+	bash scripts/build_assets.sh
+	python3 scripts/build_zip.py --out "$(PLUGIN_ZIP)"
 
 deploy: $(STAMP) assets
 	cd $(CURDIR) && $(VENV)/bin/pb_tool deploy -y -n -p "$(QGIS_PLUGIN_DIR)"

@@ -1,5 +1,5 @@
-"""Learning benchmark of issue 4: does the tiny preset learn the synthetic MTRS task on a CPU, and does it
-follow the language?
+"""Learning benchmark (docs/benchmarks/training.md): does the tiny preset learn the synthetic MTRS task on a
+CPU, and does it follow the language?
 
 1. generate a synthetic training set (seed 1) and a held-out set (seed 2) with `engine.data.synth`;
 2. `mtrs train --stage 1` (vision-only, all changes) from scratch, then `mtrs train --stage 2` from it, as
@@ -35,7 +35,7 @@ TARGET_MINUTES = 30.0
 # The step budget that fits 30 CPU-minutes (375 stage-1 steps of 16, 5,328 stage-2 steps of 32 expressions;
 # the 9th stage-2 epoch fits since decoded files stay cached between epochs), spent on 6,000 generated pairs
 # rather than 2,000 seen three times as often: fresh pairs generalise better per step
-# (docs/benchmarks/training.md, sixth and eighth sessions). The preset's epoch defaults suit ~2,000-pair sets.
+# (docs/benchmarks/training.md, recipes 6 and 8). The preset's epoch defaults suit ~2,000-pair sets.
 TRAIN_PAIRS = 6000
 STAGE1_EPOCHS = 1
 STAGE1_PAIRS = 0

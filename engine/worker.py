@@ -1,7 +1,8 @@
-"""`python -m engine.worker`: the long-lived engine process the QGIS plugin talks to (INTERFACES §3).
+"""`python -m engine.worker`: the long-lived engine process the QGIS plugin talks to (docs/INTERFACES.md §3).
 
-Why a separate process: torch never enters QGIS's Python (DESIGN decision 1), a crash here never takes QGIS
-down, and the model plus the feature cache stay warm between prompts. Protocol: JSON lines on stdin/stdout.
+Why a separate process: torch never enters QGIS's Python (docs/DEVELOPMENT.md "Why two Python
+environments"), a crash here never takes QGIS down, and the model plus the feature cache stay warm between
+prompts. Protocol: JSON lines on stdin/stdout.
 A reader thread owns stdin so that `cancel` is seen while `analyse` runs on the main thread; stdout carries
 ONLY protocol lines (file descriptor 1 is re-pointed at stderr, so stray prints of libraries cannot corrupt
 the stream).
@@ -27,9 +28,18 @@ import traceback
 from typing import Any, BinaryIO, TextIO
 
 from engine import __version__
+from engine.contract import (
+    ALIGNMENT_PARAMS,
+    DEFAULTS,
+    MAX_TILE,
+    MIN_TILE,
+    PROTOCOL_VERSION,
+    Command,
+    json_types,
+)
 from engine.errors import Cancelled, InputError, MtrsError
 
-PROTOCOL = 1
+PROTOCOL = PROTOCOL_VERSION
 log = logging.getLogger("mtrs.worker")
 
 
@@ -124,7 +134,7 @@ class Worker:
         if params is not None and not isinstance(params, dict):
             self.bad_request(rid, f"bad request: 'params' must be an object, got {type(params).__name__}")
             return
-        if cmd == "cancel":
+        if cmd == Command.CANCEL:
             self.cancel((params or {}).get("target"), rid)
             return
         if rid is not None:
@@ -155,7 +165,7 @@ class Worker:
             rid, cmd, params = msg.get("id"), msg.get("cmd"), msg.get("params") or {}
             self.running = rid  # before leaving `pending`: a cancel arriving in between is never lost
             self.pending.discard(rid)
-            if cmd == "shutdown":
+            if cmd == Command.SHUTDOWN:
                 self.send({"id": rid, "event": "result", "result": {}})
                 return 0
             handler = getattr(self, f"cmd_{cmd}", None)
@@ -271,17 +281,8 @@ class Worker:
         return result.to_json()
 
 
-_OPT_STR = ((str, type(None)), "a string or null")
-_LOAD_TYPES = {"model": _OPT_STR, "revision": _OPT_STR, "device": _OPT_STR}
-_ALIGN_TYPES = {
-    "earlier": ((str,), "a string"),
-    "later": ((str,), "a string"),
-    "extent_crs": _OPT_STR,
-    "extent_wkt": _OPT_STR,
-    "resampling": _OPT_STR,
-    "tile": ((int, type(None)), "an integer or null"),
-    "overlap": ((int, type(None)), "an integer or null"),
-}
+_LOAD_TYPES = json_types(("model", "revision", "device"), null_means_default=True)
+_ALIGN_TYPES = json_types(ALIGNMENT_PARAMS, null_means_default=True)
 
 
 def check_alignment(params: dict, model=None) -> dict:
@@ -315,7 +316,7 @@ def check_alignment(params: dict, model=None) -> dict:
         params.get("extent"),
         params.get("extent_crs"),
         params.get("extent_wkt"),
-        params.get("resampling") or "bilinear",
+        params.get("resampling") or DEFAULTS["resampling"],
     )
     try:
         m = Measurer(pair.crs)
@@ -324,8 +325,9 @@ def check_alignment(params: dict, model=None) -> dict:
         overlap = m.area(box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
         ratio = pair.resolution_ratio
         tile = int(params.get("tile") or (model.config.image_size if model is not None else 256))
-        tile = min(max(32, tile), 8192)
-        overlap_px = max(0, int(params.get("overlap") if params.get("overlap") is not None else 64))
+        tile = min(max(MIN_TILE, tile), MAX_TILE)
+        asked = params.get("overlap")
+        overlap_px = max(0, int(asked if asked is not None else DEFAULTS["overlap"]))
         warnings = list(pair.warnings)
         return {
             "same_grid": pair.same_grid,

@@ -14,7 +14,7 @@
         <translation>Segmentiert jede Veränderung zwischen einem früheren und einem späteren Raster ohne Eingabetext (der klassenunabhängige Veränderungskopf des Modells) und schreibt die Polygone in ein GeoPackage. Nützlich als Überblick, bevor Sie mit „Referenzierende Veränderungssegmentierung“ nach bestimmten Veränderungen fragen.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="99"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="100"/>
         <source>Change analysis</source>
         <translation>Veränderungsanalyse</translation>
     </message>
@@ -29,57 +29,57 @@
         <translation>Späteres Raster</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="121"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="122"/>
         <source>Bands of the earlier raster (R, G, B)</source>
         <translation>Kanäle des früheren Rasters (R, G, B)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="121"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="122"/>
         <source>Bands of the later raster (R, G, B)</source>
         <translation>Kanäle des späteren Rasters (R, G, B)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="126"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="127"/>
         <source>Three bands in red, green, blue order; empty: the first three bands.</source>
         <translation>Drei Kanäle in der Reihenfolge Rot, Grün, Blau; leer: die ersten drei Kanäle.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="130"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="133"/>
         <source>Model (empty: bundled; folder or hub id)</source>
         <translation>Modell (leer: mitgeliefert; Ordner oder Hub-ID)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="133"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="136"/>
         <source>A checkpoint folder (config.json + model.safetensors) or a hub id; empty uses the bundled model.</source>
         <translation>Ein Checkpoint-Ordner (config.json + model.safetensors) oder eine Hub-ID; leer verwendet das mitgelieferte Modell.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="142"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="145"/>
         <source>Extent (empty: overlap of the rasters)</source>
         <translation>Ausdehnung (leer: Überlappung der Raster)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="148"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="151"/>
         <source>Tile size in pixels (0: the model&apos;s size)</source>
         <translation>Kachelgröße in Pixeln (0: Größe des Modells)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="157"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="160"/>
         <source>Tile overlap in pixels</source>
         <translation>Kachelüberlappung in Pixeln</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="313"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="318"/>
         <source>Probability threshold</source>
         <translation>Wahrscheinlichkeitsschwelle</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="175"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="179"/>
         <source>Minimum polygon area (m²)</source>
         <translation>Minimale Polygonfläche (m²)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="186"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="190"/>
         <source>Simplification tolerance (map units)</source>
         <translation>Vereinfachungstoleranz (Karteneinheiten)</translation>
     </message>
@@ -89,52 +89,52 @@
         <translation>Gerät</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="199"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="203"/>
         <source>Change polygons</source>
         <translation>Veränderungspolygone</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="204"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="208"/>
         <source>Change probability raster</source>
         <translation>Raster der Veränderungswahrscheinlichkeit</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="209"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="213"/>
         <source>Number of polygons</source>
         <translation>Anzahl der Polygone</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="210"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="214"/>
         <source>Total area (m²)</source>
         <translation>Gesamtfläche (m²)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="211"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="215"/>
         <source>Run record (JSON)</source>
         <translation>Laufprotokoll (JSON)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="227"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="231"/>
         <source>Give exactly three bands (R, G, B) for {name}, or none for the first three.</source>
         <translation>Geben Sie für {name} genau drei Kanäle (R, G, B) an, oder keinen für die ersten drei.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="248"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="255"/>
         <source>The output must be a GeoPackage (.gpkg): {path}</source>
         <translation>Die Ausgabe muss ein GeoPackage (.gpkg) sein: {path}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="266"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="273"/>
         <source>Engine request: {prompts}</source>
         <translation>Anfrage an die Engine: {prompts}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="163"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="166"/>
         <source>all changes</source>
         <translation>alle Veränderungen</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="283"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="290"/>
         <source>Cancelled; no output was written.</source>
         <translation>Abgebrochen; es wurde keine Ausgabe geschrieben.</translation>
     </message>
@@ -183,7 +183,7 @@ Geben Sie einen Eingabetext an, oder eine Tabelle und ein Textfeld mit mehreren 
         <translation>Geben Sie einen Eingabetext an, oder eine Tabelle und ein Feld mit Eingabetexten.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="868"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="913"/>
         <source>Choose an earlier and a later raster layer.</source>
         <translation>Wählen Sie einen früheren und einen späteren Rasterlayer.</translation>
     </message>
@@ -198,7 +198,7 @@ Geben Sie einen Eingabetext an, oder eine Tabelle und ein Textfeld mit mehreren 
         <translation>Die Ausdehnung des späteren Layers lässt sich nicht in das KBS des früheren transformieren.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="714"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="759"/>
         <source>The layers do not overlap (in the chosen extent): there is nothing to analyse.</source>
         <translation>Die Layer überlappen sich (in der gewählten Ausdehnung) nicht: Es gibt nichts zu analysieren.</translation>
     </message>
@@ -228,7 +228,7 @@ Geben Sie einen Eingabetext an, oder eine Tabelle und ein Textfeld mit mehreren 
         <translation>{n} Eingabetexte</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/analysis_task.py" line="73"/>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="77"/>
         <source>tile {done}/{total}</source>
         <translation>Kachel {done}/{total}</translation>
     </message>
@@ -243,167 +243,167 @@ Geben Sie einen Eingabetext an, oder eine Tabelle und ein Textfeld mit mehreren 
         <translation>MTRS-Veränderungsanalyse</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="137"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="139"/>
         <source>Engine: not started</source>
         <translation>Engine: nicht gestartet</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="154"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="156"/>
         <source>Images</source>
         <translation>Bilder</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="178"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="183"/>
         <source>Earlier</source>
         <translation>Früher</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="181"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="186"/>
         <source>Bands (R, G, B)</source>
         <translation>Kanäle (R, G, B)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="180"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="185"/>
         <source>Later</source>
         <translation>Später</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="190"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="195"/>
         <source>Extent</source>
         <translation>Ausdehnung</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="194"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="199"/>
         <source>Overlap of the two layers</source>
         <translation>Überlappung der beiden Layer</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="194"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="199"/>
         <source>Current map view</source>
         <translation>Aktuelle Kartenansicht</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="194"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="199"/>
         <source>Rectangle drawn on the map</source>
         <translation>Auf der Karte gezeichnetes Rechteck</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="194"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="199"/>
         <source>Polygons of a layer (selection)</source>
         <translation>Polygone eines Layers (Auswahl)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="202"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="207"/>
         <source>Analyse</source>
         <translation>Analysieren</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="203"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="208"/>
         <source>Draw rectangle</source>
         <translation>Rechteck zeichnen</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="208"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="213"/>
         <source>Polygon layer</source>
         <translation>Polygonlayer</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="213"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="218"/>
         <source>What changed?</source>
         <translation>Was hat sich verändert?</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="220"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="225"/>
         <source>e.g. buildings destroyed along the tornado track</source>
         <translation>z. B. entlang der Tornadospur zerstörte Gebäude</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="227"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="232"/>
         <source>Examples</source>
         <translation>Beispiele</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="236"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="241"/>
         <source>Add to list</source>
         <translation>Zur Liste hinzufügen</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="268"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="273"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="247"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="252"/>
         <source>Several prompts run one after the other on the same images; the image features are computed once.</source>
         <translation>Mehrere Eingabetexte laufen nacheinander auf denselben Bildern; die Bildmerkmale werden nur einmal berechnet.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="95"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="98"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="282"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="287"/>
         <source>Hub id</source>
         <translation>Hub-ID</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="279"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="284"/>
         <source>Folder</source>
         <translation>Ordner</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="294"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="299"/>
         <source>Advanced</source>
         <translation>Erweitert</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="300"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="305"/>
         <source>model size</source>
         <translation>Modellgröße</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="302"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="307"/>
         <source>Tile size (px)</source>
         <translation>Kachelgröße (px)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="306"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="311"/>
         <source>Tile overlap (px)</source>
         <translation>Kachelüberlappung (px)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="320"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="337"/>
         <source>Minimum area</source>
         <translation>Minimale Fläche</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="325"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="342"/>
         <source>Simplify (map units)</source>
         <translation>Vereinfachen (Karteneinheiten)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="329"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="346"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="330"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="347"/>
         <source>[temporary GeoPackage]</source>
         <translation>[temporäres GeoPackage]</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="337"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="354"/>
         <source>Output file</source>
         <translation>Ausgabedatei</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="347"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="364"/>
         <source>Load probability raster</source>
         <translation>Wahrscheinlichkeitsraster laden</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="373"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="390"/>
         <source>Run</source>
         <translation>Ausführen</translation>
     </message>
@@ -413,87 +413,87 @@ Geben Sie einen Eingabetext an, oder eine Tabelle und ein Textfeld mit mehreren 
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="472"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="491"/>
         <source>Engine: not installed – see the set-up below.</source>
         <translation>Engine: nicht installiert – siehe Einrichtung unten.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="474"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="493"/>
         <source>Engine: starting…</source>
         <translation>Engine: wird gestartet …</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="490"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="510"/>
         <source>Engine failed to start: {message}</source>
         <translation>Die Engine konnte nicht starten: {message}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="820"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="865"/>
         <source>Choose the folder of the model checkpoint.</source>
         <translation>Wählen Sie den Ordner des Modell-Checkpoints.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="825"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="870"/>
         <source>Enter the hub id of the model (owner/name).</source>
         <translation>Geben Sie die Hub-ID des Modells ein (Besitzer/Name).</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="871"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="916"/>
         <source>Type what changed, e.g. &apos;new buildings&apos;.</source>
         <translation>Geben Sie ein, was sich verändert hat, z. B. „neue Gebäude“.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="957"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1011"/>
         <source>MTRS</source>
         <translation>MTRS</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="915"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="961"/>
         <source>Set up the engine first (see above).</source>
         <translation>Richten Sie zuerst die Engine ein (siehe oben).</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="924"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="970"/>
         <source>Starting…</source>
         <translation>Wird gestartet …</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="963"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1017"/>
         <source>Cancelling…</source>
         <translation>Wird abgebrochen …</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="976"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1030"/>
         <source>The engine had stopped unexpectedly and was restarted.</source>
         <translation>Die Engine war unerwartet beendet worden und wurde neu gestartet.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="979"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1033"/>
         <source>Cancelled. No output was written.</source>
         <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="980"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1034"/>
         <source>Analysis cancelled.</source>
         <translation>Analyse abgebrochen.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1084"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1142"/>
         <source>Runs on GPU: {name}</source>
         <translation>Läuft auf der GPU: {name}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1086"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1144"/>
         <source>Runs on Apple GPU (MPS)</source>
         <translation>Läuft auf der Apple-GPU (MPS)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1088"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1146"/>
         <source>Runs on CPU{name} – no GPU found; large areas will be slow.</source>
         <translation>Läuft auf der CPU{name} – keine GPU gefunden; große Gebiete dauern lange.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1093"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1151"/>
         <source>Cached image features: {n}.</source>
         <translation>Zwischengespeicherte Bildmerkmale: {n}.</translation>
     </message>
@@ -663,12 +663,12 @@ Geben Sie einen Eingabetext an, oder eine Tabelle und ein Textfeld mit mehreren 
         <translation>MTRS – sprachgesteuerte Veränderungsanalyse</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="59"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="62"/>
         <source>The result file cannot be opened: {path}</source>
         <translation>Die Ergebnisdatei kann nicht geöffnet werden: {path}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="69"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="72"/>
         <source>{label} – probability</source>
         <translation>{label} – Wahrscheinlichkeit</translation>
     </message>
@@ -836,7 +836,7 @@ Pixelebene: IoU, Präzision, Trefferquote, F1, Gesamtgenauigkeit. Objektebene: V
         <translation>IoU {iou}, Präzision {precision}, Trefferquote {recall}, F1 {f1}; Objekte: {tp} RP, {fp} FP, {fn} FN</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="133"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="136"/>
         <source>The name of one of your fine-tuned models works too.</source>
         <translation>Auch der Name eines Ihrer feinabgestimmten Modelle ist möglich.</translation>
     </message>
@@ -1191,62 +1191,62 @@ Die Engine läuft in einem eigenen Prozess; der Fortschritt wird hier angezeigt.
         <translation>Modell „{name}“ in {path} gespeichert und zu Ihren Modellen hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="269"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="274"/>
         <source>Forget this model in the list (its folder is not deleted).</source>
         <translation>Dieses Modell aus der Liste entfernen (sein Ordner wird nicht gelöscht).</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="549"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="594"/>
         <source>Bundled demonstration model</source>
         <translation>Mitgeliefertes Demonstrationsmodell</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="550"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="595"/>
         <source>A small model trained on a CPU to show how MTRS works; not accurate enough for real work.</source>
         <translation>Ein kleines, auf einer CPU trainiertes Modell, das zeigt, wie MTRS funktioniert; für echte Arbeit nicht genau genug.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="559"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="604"/>
         <source>{name} (missing)</source>
         <translation>{name} (fehlt)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="563"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="608"/>
         <source>Other folder…</source>
         <translation>Anderer Ordner …</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="564"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="609"/>
         <source>Hub id…</source>
         <translation>Hub-ID …</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="604"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="649"/>
         <source>A demonstration model: fine-tune it on your own labelled changes for real work (Processing ▸ MTRS ▸ Adapt the model).</source>
         <translation>Ein Demonstrationsmodell: Stimmen Sie es für echte Arbeit mit Ihren eigenen erfassten Veränderungen fein ab (Verarbeitung ▸ MTRS ▸ Modell anpassen).</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="614"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="659"/>
         <source>The folder of this model is missing: {path}. Choose another model, or Remove to forget it.</source>
         <translation>Der Ordner dieses Modells fehlt: {path}. Wählen Sie ein anderes Modell oder entfernen Sie es mit „Entfernen“ aus der Liste.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="618"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="663"/>
         <source>Your model, fine-tuned from {base}.</source>
         <translation>Ihr Modell, feinabgestimmt aus {base}.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="617"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="662"/>
         <source>the bundled model</source>
         <translation>dem mitgelieferten Modell</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="621"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="666"/>
         <source>Validation: {figures}.</source>
         <translation>Validierung: {figures}.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="811"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="856"/>
         <source>The folder of your model &apos;{name}&apos; no longer exists. Choose another model.</source>
         <translation>Der Ordner Ihres Modells „{name}“ existiert nicht mehr. Wählen Sie ein anderes Modell.</translation>
     </message>
@@ -1261,7 +1261,7 @@ Die Engine läuft in einem eigenen Prozess; der Fortschritt wird hier angezeigt.
         <translation>Die MTRS-Engine-Umgebung ist nicht nutzbar ({message}). Öffnen Sie das MTRS-Dock und erstellen oder wählen Sie sie unter „Engine-Einrichtung“.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/engine_command.py" line="122"/>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="195"/>
         <source>Cannot start the engine ({python}): {message}</source>
         <translation>Die Engine kann nicht gestartet werden ({python}): {message}</translation>
     </message>
@@ -1301,12 +1301,12 @@ Die Engine läuft in einem eigenen Prozess; der Fortschritt wird hier angezeigt.
         <translation>Die Engine ist noch beschäftigt: Sie wird aufgefordert, sofort anzuhalten …</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="642"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="687"/>
         <source>The earlier and the later raster are the same image: there is nothing to compare. Choose the image taken before the change as earlier and the one after it as later.</source>
         <translation>Das frühere und das spätere Raster sind dasselbe Bild: Es gibt nichts zu vergleichen. Wählen Sie das Bild von vor der Änderung als früheres und das danach als späteres.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="175"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="179"/>
         <source>Polygons smaller than this are dropped (0 keeps single-pixel specks).</source>
         <translation>Kleinere Polygone werden verworfen (0 behält auch einzelne Pixel).</translation>
     </message>
@@ -1321,269 +1321,614 @@ Die Engine läuft in einem eigenen Prozess; der Fortschritt wird hier angezeigt.
         <translation>MTRS: Bilder werden geprüft</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="143"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="145"/>
         <source>Help</source>
         <translation>Hilfe</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="144"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="146"/>
         <source>Open the user guide of the plugin.</source>
         <translation>Das Benutzerhandbuch des Plugins öffnen.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="173"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="175"/>
         <source>The image taken before the change.</source>
         <translation>Das Bild von vor der Änderung.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="174"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="176"/>
         <source>The image taken after the change; it must overlap the earlier one.</source>
         <translation>Das Bild von nach der Änderung; es muss das frühere überlappen.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="176"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="181"/>
         <source>red</source>
         <translation>Rot</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="176"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="181"/>
         <source>green</source>
         <translation>Grün</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="176"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="181"/>
         <source>blue</source>
         <translation>Blau</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="177"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="182"/>
         <source>Band shown to the model as {colour}.</source>
         <translation>Band, das dem Modell als {colour} gezeigt wird.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="222"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="227"/>
         <source>Describe the change to find, in plain words; earlier prompts of this project are listed.</source>
         <translation>Beschreiben Sie die gesuchte Änderung in einfachen Worten; frühere Eingaben dieses Projekts werden aufgelistet.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="301"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="306"/>
         <source>Side of the square pieces the image is cut into; 0 uses the model&apos;s size.</source>
         <translation>Seitenlänge der quadratischen Kacheln, in die das Bild geteilt wird; 0 verwendet die Größe des Modells.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="305"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="310"/>
         <source>Pixels shared by neighbouring tiles, blended to hide tile seams.</source>
         <translation>Pixel, die benachbarte Kacheln teilen; sie werden überblendet, damit keine Kachelkanten sichtbar sind.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="310"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="315"/>
         <source>A pixel counts as changed above this probability; lower finds more, with more false alarms.</source>
         <translation>Ein Pixel gilt oberhalb dieser Wahrscheinlichkeit als verändert; niedriger findet mehr, mit mehr Fehlalarmen.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="317"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="334"/>
         <source>Polygons smaller than this are dropped: single-pixel specks are noise. 0 keeps everything.</source>
         <translation>Kleinere Polygone werden verworfen: einzelne Pixel sind Rauschen. 0 behält alles.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="324"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="341"/>
         <source>Smooth polygon outlines by this tolerance; 0 keeps the pixel edges.</source>
         <translation>Polygonumrisse mit dieser Toleranz glätten; 0 behält die Pixelkanten.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="331"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="348"/>
         <source>Where the polygons are saved. An existing file is never overwritten: the next run writes a numbered file beside it. Empty: a temporary file, lost when QGIS closes.</source>
         <translation>Wohin die Polygone gespeichert werden. Eine vorhandene Datei wird nie überschrieben: Der nächste Lauf schreibt eine nummerierte Datei daneben. Leer: eine temporäre Datei, die beim Schließen von QGIS verloren geht.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="349"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="366"/>
         <source>Also add the per-pixel change probability as a raster layer (hidden at first).</source>
         <translation>Zusätzlich die Änderungswahrscheinlichkeit je Pixel als Rasterlayer hinzufügen (zunächst ausgeblendet).</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="726"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="771"/>
         <source>Find the described change between the two images.</source>
         <translation>Die beschriebene Änderung zwischen den beiden Bildern finden.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="658"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="703"/>
         <source>Counting tiles…</source>
         <translation>Kacheln werden gezählt…</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="735"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="780"/>
         <source>{tiles} tiles per prompt.</source>
         <translation>{tiles} Kacheln je Eingabe.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="738"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="783"/>
         <source>About {time} for {prompts} prompt(s), measured on this computer.</source>
         <translation>Etwa {time} für {prompts} Eingabe(n), auf diesem Rechner gemessen.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="940"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="986"/>
         <source>Elapsed {time}</source>
         <translation>Vergangen {time}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="943"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="989"/>
         <source>about {time} left</source>
         <translation>noch etwa {time}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="973"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1027"/>
         <source>Took {time}</source>
         <translation>Dauer {time}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="83"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="86"/>
         <source>Feature id</source>
         <translation>Objekt-ID</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="84"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="87"/>
         <source>Id</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="85"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="88"/>
         <source>Area (m²)</source>
         <translation>Fläche (m²)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="86"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="89"/>
         <source>Area (pixels)</source>
         <translation>Fläche (Pixel)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="87"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="90"/>
         <source>Perimeter (m)</source>
         <translation>Umfang (m)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="88"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="91"/>
         <source>Perimeter (pixels)</source>
         <translation>Umfang (Pixel)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="89"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="92"/>
         <source>Mean probability</source>
         <translation>Mittlere Wahrscheinlichkeit</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="90"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="93"/>
         <source>Highest probability</source>
         <translation>Höchste Wahrscheinlichkeit</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="91"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="94"/>
         <source>Centre X</source>
         <translation>Mittelpunkt X</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="92"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="95"/>
         <source>Centre Y</source>
         <translation>Mittelpunkt Y</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="93"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="96"/>
         <source>Location</source>
         <translation>Lage</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="94"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="97"/>
         <source>Prompt</source>
         <translation>Eingabe</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="96"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="99"/>
         <source>Model revision</source>
         <translation>Modellrevision</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="97"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="100"/>
         <source>Earlier image</source>
         <translation>Früheres Bild</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="98"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="101"/>
         <source>Later image</source>
         <translation>Späteres Bild</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="99"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="102"/>
         <source>Run at (UTC)</source>
         <translation>Ausgeführt (UTC)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="163"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="166"/>
         <source>Change polygons from MTRS for: {prompts}.</source>
         <translation>Änderungspolygone von MTRS für: {prompts}.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="166"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="169"/>
         <source>Model: {model}</source>
         <translation>Modell: {model}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="166"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="169"/>
         <source>unknown</source>
         <translation>unbekannt</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="168"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="171"/>
         <source>Device: {device}</source>
         <translation>Gerät: {device}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="169"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="172"/>
         <source>Run at (UTC): {when}</source>
         <translation>Ausgeführt (UTC): {when}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="170"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="173"/>
         <source>Polygons: {n}, total area: {area}</source>
         <translation>Polygone: {n}, Gesamtfläche: {area}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="174"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="177"/>
         <source>Images: {earlier} → {later}</source>
         <translation>Bilder: {earlier} → {later}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="177"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="180"/>
         <source>Threshold {threshold}, minimum area {min_area} m², tiles {tiles}</source>
         <translation>Schwellenwert {threshold}, Mindestfläche {min_area} m², Kacheln {tiles}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="184"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="197"/>
         <source>Note: {text}</source>
         <translation>Hinweis: {text}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="185"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="198"/>
         <source>Run record: the complete JSON is kept in the layer property &apos;{key}&apos;.</source>
         <translation>Laufprotokoll: Das vollständige JSON steht in der Layereigenschaft '{key}'.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="202"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="228"/>
         <source>&apos;{label}&apos;: {n} polygons, {area} in {seconds} s on {device}.</source>
         <translation>'{label}': {n} Polygone, {area} in {seconds} s auf {device}.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="291"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="298"/>
         <source>{n} polygons, {area} in {seconds} s on {device}.</source>
         <translation>{n} Polygone, {area} in {seconds} s auf {device}.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="338"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="355"/>
         <source>Save results next to the project</source>
         <translation>Ergebnisse neben dem Projekt speichern</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="340"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="357"/>
         <source>With no output file chosen, write the results into a folder &apos;mtrs_results&apos; beside the saved project instead of temporary files that are lost when QGIS closes.</source>
-        <translation>Ohne gewählte Ausgabedatei die Ergebnisse in einen Ordner &apos;mtrs_results&apos; neben dem gespeicherten Projekt schreiben statt in temporäre Dateien, die beim Schließen von QGIS verloren gehen.</translation>
+        <translation>Ohne gewählte Ausgabedatei die Ergebnisse in einen Ordner 'mtrs_results' neben dem gespeicherten Projekt schreiben statt in temporäre Dateien, die beim Schließen von QGIS verloren gehen.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="341"/>
+        <source>Presence threshold (0: off)</source>
+        <translation>Präsenzschwelle (0: aus)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="341"/>
+        <source>Models that judge whether the described change exists at all: below this confidence a prompt counts as not found in a tile, and in the area when no tile reaches it; its output has no polygons. 0 turns the check off. Models without this judgement ignore it.</source>
+        <translation>Für Modelle, die beurteilen, ob die beschriebene Veränderung überhaupt vorkommt: Unter dieser Konfidenz gilt ein Eingabetext in einer Kachel als nicht gefunden, und im Gebiet, wenn keine Kachel sie erreicht; seine Ausgabe hat dann keine Polygone. 0 schaltet die Prüfung aus. Modelle ohne diese Beurteilung ignorieren den Wert.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="323"/>
+        <source>off</source>
+        <translation>aus</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="324"/>
+        <source>Models that judge whether the described change exists at all: below this confidence a prompt counts as not found and its layer stays empty. 0 turns the check off.</source>
+        <translation>Für Modelle, die beurteilen, ob die beschriebene Veränderung überhaupt vorkommt: Unter dieser Konfidenz gilt ein Eingabetext als nicht gefunden, und sein Layer bleibt leer. 0 schaltet die Prüfung aus.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="330"/>
+        <source>Presence threshold</source>
+        <translation>Präsenzschwelle</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="538"/>
+        <source>Pre-filled by acquisition dates in the metadata ({earlier} and {later}).</source>
+        <translation>Vorbelegt nach den Aufnahmedaten in den Metadaten ({earlier} und {later}).</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="543"/>
+        <source>Pre-filled by the dates in the layer names.</source>
+        <translation>Vorbelegt nach den Daten in den Layernamen.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="545"/>
+        <source>Pre-filled by words such as pre/post or before/after in the layer names.</source>
+        <translation>Vorbelegt nach Wörtern wie pre/post oder before/after in den Layernamen.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="547"/>
+        <source>Pre-filled in the order of the layer names: check which image is the earlier one.</source>
+        <translation>Vorbelegt in der Reihenfolge der Layernamen: Prüfen Sie, welches Bild das frühere ist.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="78"/>
+        <source>polygonising &apos;{label}&apos;</source>
+        <translation>Polygonisierung von „{label}“</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="79"/>
+        <source>loading model</source>
+        <translation>Modell wird geladen</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="80"/>
+        <source>model loaded</source>
+        <translation>Modell geladen</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="81"/>
+        <source>chip {done}/{total}</source>
+        <translation>Ausschnitt {done}/{total}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="82"/>
+        <source>scanning labels {done}/{total}</source>
+        <translation>Labels werden durchsucht {done}/{total}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="83"/>
+        <source>reading the inputs</source>
+        <translation>Eingaben werden gelesen</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="84"/>
+        <source>writing the outputs</source>
+        <translation>Ausgaben werden geschrieben</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="86"/>
+        <source>analysis cancelled</source>
+        <translation>Analyse abgebrochen</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="87"/>
+        <source>cancelled while polygonising</source>
+        <translation>während der Polygonisierung abgebrochen</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="88"/>
+        <source>cancelled before it started</source>
+        <translation>vor dem Start abgebrochen</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="90"/>
+        <source>input raster not found: {path}</source>
+        <translation>Eingaberaster nicht gefunden: {path}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="91"/>
+        <source>{path} is a folder, not a raster file</source>
+        <translation>{path} ist ein Ordner, keine Rasterdatei</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="92"/>
+        <source>give the raster file inside it</source>
+        <translation>geben Sie die Rasterdatei darin an</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="93"/>
+        <source>not a raster GDAL can read: {path}</source>
+        <translation>kein Raster, das GDAL lesen kann: {path}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="94"/>
+        <source>{name} is not georeferenced (no coordinate reference system, no geotransform)</source>
+        <translation>{name} ist nicht georeferenziert (kein Koordinatenbezugssystem, keine Geotransformation)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="98"/>
+        <source>georeference it first (QGIS: Raster &gt; Georeferencer); `mtrs predict` also takes two plain images of the same size and works in pixel coordinates</source>
+        <translation>georeferenzieren Sie es zuerst (QGIS: Raster &gt; Georeferenzierung); `mtrs predict` nimmt auch zwei einfache Bilder gleicher Größe und arbeitet in Pixelkoordinaten</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="106"/>
+        <source>{name} has no coordinate reference system</source>
+        <translation>{name} hat kein Koordinatenbezugssystem</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="107"/>
+        <source>assign one (QGIS: Raster &gt; Projections &gt; Assign Projection; GDAL: gdal_edit -a_srs)</source>
+        <translation>weisen Sie eines zu (QGIS: Raster &gt; Projektionen &gt; Projektion zuweisen; GDAL: gdal_edit -a_srs)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="111"/>
+        <source>{name} is truncated: {problem}</source>
+        <translation>{name} ist unvollständig: {problem}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="112"/>
+        <source>copy or download the file again</source>
+        <translation>kopieren oder laden Sie die Datei erneut herunter</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="113"/>
+        <source>band {band} does not exist in {name} (it has {count} band(s))</source>
+        <translation>Band {band} gibt es in {name} nicht (es hat {count} Band/Bänder)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="117"/>
+        <source>choose bands between 1 and {count}</source>
+        <translation>wählen Sie Bänder zwischen 1 und {count}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="118"/>
+        <source>cannot read {name}: {detail}</source>
+        <translation>{name} kann nicht gelesen werden: {detail}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="119"/>
+        <source>the file is damaged or incomplete; copy or download it again</source>
+        <translation>die Datei ist beschädigt oder unvollständig; kopieren oder laden Sie sie erneut herunter</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="124"/>
+        <source>the earlier and later rasters do not overlap</source>
+        <translation>das frühere und das spätere Raster überlappen sich nicht</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="125"/>
+        <source>earlier covers {bounds} in {crs}</source>
+        <translation>das frühere deckt {bounds} in {crs} ab</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="129"/>
+        <source>there is no valid pixel where both rasters overlap: everything is nodata, masked or NaN</source>
+        <translation>wo sich beide Raster überlappen, gibt es kein gültiges Pixel: alles ist NoData, maskiert oder NaN</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="133"/>
+        <source>check the rasters&apos; nodata values, masks and bands (--bands-earlier, --bands-later)</source>
+        <translation>prüfen Sie die NoData-Werte, Masken und Bänder der Raster (--bands-earlier, --bands-later)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="137"/>
+        <source>the requested extent does not overlap the area covered by both rasters</source>
+        <translation>die gewünschte Ausdehnung überlappt nicht das von beiden Rastern abgedeckte Gebiet</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="142"/>
+        <source>no prompt given</source>
+        <translation>kein Eingabetext angegeben</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="143"/>
+        <source>empty prompt</source>
+        <translation>leerer Eingabetext</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="144"/>
+        <source>describe the change, e.g. &apos;buildings destroyed by the tornado&apos;</source>
+        <translation>beschreiben Sie die Veränderung, z. B. „vom Tornado zerstörte Gebäude“</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="148"/>
+        <source>describe the change in a sentence or two</source>
+        <translation>beschreiben Sie die Veränderung in ein bis zwei Sätzen</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="149"/>
+        <source>CUDA was requested but no CUDA GPU is available</source>
+        <translation>CUDA wurde angefordert, aber es ist keine CUDA-GPU verfügbar</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="153"/>
+        <source>use --device auto or cpu</source>
+        <translation>verwenden Sie --device auto oder cpu</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="154"/>
+        <source>out of memory on {device} even with a batch of one {tile}×{tile} tile</source>
+        <translation>nicht genug Speicher auf {device}, selbst mit einem Stapel aus einer {tile}×{tile}-Kachel</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="158"/>
+        <source>use a smaller --tile, --device cpu, or close other programs using the GPU</source>
+        <translation>verwenden Sie eine kleinere --tile, --device cpu, oder schließen Sie andere Programme, die die GPU nutzen</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="163"/>
+        <source>output already exists: {path}</source>
+        <translation>Ausgabe existiert bereits: {path}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="164"/>
+        <source>choose another name or pass --overwrite</source>
+        <translation>wählen Sie einen anderen Namen oder geben Sie --overwrite an</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="165"/>
+        <source>output folder does not exist: {path}</source>
+        <translation>Ausgabeordner existiert nicht: {path}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="166"/>
+        <source>output folder is not writable: {path}</source>
+        <translation>Ausgabeordner ist nicht beschreibbar: {path}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="168"/>
+        <source>model not found: {model} is neither a folder nor a hub id (owner/name)</source>
+        <translation>Modell nicht gefunden: {model} ist weder ein Ordner noch eine Hub-ID (owner/name)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="172"/>
+        <source>give a folder with config.json and model.safetensors, or a hub id like owner/name</source>
+        <translation>geben Sie einen Ordner mit config.json und model.safetensors an, oder eine Hub-ID wie owner/name</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="176"/>
+        <source>a model folder needs config.json and model.safetensors</source>
+        <translation>ein Modellordner braucht config.json und model.safetensors</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="180"/>
+        <source>{path} is missing</source>
+        <translation>{path} fehlt</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="182"/>
+        <source>The engine exited while starting.</source>
+        <translation>Die Engine wurde beim Starten beendet.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="183"/>
+        <source>The engine did not start in time.</source>
+        <translation>Die Engine ist nicht rechtzeitig gestartet.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="184"/>
+        <source>The engine was stopped.</source>
+        <translation>Die Engine wurde angehalten.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="185"/>
+        <source>The engine stopped unexpectedly.</source>
+        <translation>Die Engine wurde unerwartet beendet.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="186"/>
+        <source>The engine is not running.</source>
+        <translation>Die Engine läuft nicht.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="187"/>
+        <source>The engine process ended unexpectedly (exit code {code}).</source>
+        <translation>Der Engine-Prozess wurde unerwartet beendet (Exit-Code {code}).</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="191"/>
+        <source>The engine did not answer &apos;{cmd}&apos; in time.</source>
+        <translation>Die Engine hat auf „{cmd}“ nicht rechtzeitig geantwortet.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/presence.py" line="40"/>
+        <source>under 1 %</source>
+        <translation>unter 1 %</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/presence.py" line="42"/>
+        <source>over 99 %</source>
+        <translation>über 99 %</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/presence.py" line="48"/>
+        <source>No &apos;{label}&apos; found in this area (model confidence {confidence}); its layer is empty.</source>
+        <translation>Kein(e) „{label}“ in diesem Gebiet gefunden (Modellkonfidenz {confidence}); der Layer ist leer.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/presence.py" line="55"/>
+        <source>found in {k} of {n} tiles (model confidence {confidence})</source>
+        <translation>in {k} von {n} Kacheln gefunden (Modellkonfidenz {confidence})</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/presence.py" line="65"/>
+        <source>&apos;{label}&apos;: {found}.</source>
+        <translation>„{label}“: {found}.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="59"/>
+        <source>{label} (not found)</source>
+        <translation>{label} (nicht gefunden)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="188"/>
+        <source>Presence threshold {threshold} (below it a prompt counts as not found).</source>
+        <translation>Präsenzschwelle {threshold} (darunter gilt ein Eingabetext als nicht gefunden).</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="225"/>
+        <source>&apos;{label}&apos;: {n} polygons, {area} in {seconds} s on {device}; {found}.</source>
+        <translation>„{label}“: {n} Polygone, {area} in {seconds} s auf {device}; {found}.</translation>
     </message>
 </context>
 </TS>

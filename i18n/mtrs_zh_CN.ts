@@ -14,7 +14,7 @@
         <translation>无需提示词，分割早期与后期栅格之间的所有变化（模型的类别无关变化头），并将多边形写入 GeoPackage。适合在使用“指代变化分割”查询特定变化之前获得概览。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="99"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="100"/>
         <source>Change analysis</source>
         <translation>变化分析</translation>
     </message>
@@ -29,57 +29,57 @@
         <translation>后期栅格</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="121"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="122"/>
         <source>Bands of the earlier raster (R, G, B)</source>
         <translation>早期栅格的波段（R、G、B）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="121"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="122"/>
         <source>Bands of the later raster (R, G, B)</source>
         <translation>后期栅格的波段（R、G、B）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="126"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="127"/>
         <source>Three bands in red, green, blue order; empty: the first three bands.</source>
         <translation>按红、绿、蓝顺序指定三个波段；留空则使用前三个波段。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="130"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="133"/>
         <source>Model (empty: bundled; folder or hub id)</source>
         <translation>模型（留空：内置模型；或文件夹、Hub ID）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="133"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="136"/>
         <source>A checkpoint folder (config.json + model.safetensors) or a hub id; empty uses the bundled model.</source>
         <translation>检查点文件夹（config.json + model.safetensors）或 Hub ID；留空则使用内置模型。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="142"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="145"/>
         <source>Extent (empty: overlap of the rasters)</source>
         <translation>范围（留空：两幅栅格的重叠区域）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="148"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="151"/>
         <source>Tile size in pixels (0: the model&apos;s size)</source>
         <translation>瓦片大小（像素；0：模型自身尺寸）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="157"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="160"/>
         <source>Tile overlap in pixels</source>
         <translation>瓦片重叠（像素）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="313"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="318"/>
         <source>Probability threshold</source>
         <translation>概率阈值</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="175"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="179"/>
         <source>Minimum polygon area (m²)</source>
         <translation>最小多边形面积（m²）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="186"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="190"/>
         <source>Simplification tolerance (map units)</source>
         <translation>简化容差（地图单位）</translation>
     </message>
@@ -89,52 +89,52 @@
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="199"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="203"/>
         <source>Change polygons</source>
         <translation>变化多边形</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="204"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="208"/>
         <source>Change probability raster</source>
         <translation>变化概率栅格</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="209"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="213"/>
         <source>Number of polygons</source>
         <translation>多边形数量</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="210"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="214"/>
         <source>Total area (m²)</source>
         <translation>总面积（m²）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="211"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="215"/>
         <source>Run record (JSON)</source>
         <translation>运行记录（JSON）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="227"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="231"/>
         <source>Give exactly three bands (R, G, B) for {name}, or none for the first three.</source>
         <translation>请为 {name} 指定恰好三个波段（R、G、B），或不指定以使用前三个波段。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="248"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="255"/>
         <source>The output must be a GeoPackage (.gpkg): {path}</source>
         <translation>输出必须是 GeoPackage（.gpkg）：{path}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="266"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="273"/>
         <source>Engine request: {prompts}</source>
         <translation>引擎请求：{prompts}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="163"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="166"/>
         <source>all changes</source>
         <translation>全部变化</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="283"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="290"/>
         <source>Cancelled; no output was written.</source>
         <translation>已取消；未写入任何输出。</translation>
     </message>
@@ -183,7 +183,7 @@ Give one prompt, or a table and a text field holding several prompts (one polygo
         <translation>请给出一个提示词，或一个表格及其提示词字段。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="868"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="913"/>
         <source>Choose an earlier and a later raster layer.</source>
         <translation>请选择一个早期栅格图层和一个后期栅格图层。</translation>
     </message>
@@ -198,7 +198,7 @@ Give one prompt, or a table and a text field holding several prompts (one polygo
         <translation>后期图层的范围无法转换到早期图层的坐标参考系。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="714"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="759"/>
         <source>The layers do not overlap (in the chosen extent): there is nothing to analyse.</source>
         <translation>图层（在所选范围内）没有重叠：没有可分析的区域。</translation>
     </message>
@@ -228,7 +228,7 @@ Give one prompt, or a table and a text field holding several prompts (one polygo
         <translation>{n} 个提示词</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/analysis_task.py" line="73"/>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="77"/>
         <source>tile {done}/{total}</source>
         <translation>瓦片 {done}/{total}</translation>
     </message>
@@ -243,167 +243,167 @@ Give one prompt, or a table and a text field holding several prompts (one polygo
         <translation>MTRS 变化分析</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="137"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="139"/>
         <source>Engine: not started</source>
         <translation>引擎：未启动</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="154"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="156"/>
         <source>Images</source>
         <translation>影像</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="178"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="183"/>
         <source>Earlier</source>
         <translation>早期</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="181"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="186"/>
         <source>Bands (R, G, B)</source>
         <translation>波段（R、G、B）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="180"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="185"/>
         <source>Later</source>
         <translation>后期</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="190"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="195"/>
         <source>Extent</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="194"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="199"/>
         <source>Overlap of the two layers</source>
         <translation>两个图层的重叠区域</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="194"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="199"/>
         <source>Current map view</source>
         <translation>当前地图视图</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="194"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="199"/>
         <source>Rectangle drawn on the map</source>
         <translation>在地图上绘制的矩形</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="194"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="199"/>
         <source>Polygons of a layer (selection)</source>
         <translation>图层中的多边形（选择集）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="202"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="207"/>
         <source>Analyse</source>
         <translation>分析</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="203"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="208"/>
         <source>Draw rectangle</source>
         <translation>绘制矩形</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="208"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="213"/>
         <source>Polygon layer</source>
         <translation>多边形图层</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="213"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="218"/>
         <source>What changed?</source>
         <translation>发生了什么变化？</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="220"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="225"/>
         <source>e.g. buildings destroyed along the tornado track</source>
         <translation>例如：龙卷风路径沿线被摧毁的建筑</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="227"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="232"/>
         <source>Examples</source>
         <translation>示例</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="236"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="241"/>
         <source>Add to list</source>
         <translation>添加到列表</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="268"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="273"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="247"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="252"/>
         <source>Several prompts run one after the other on the same images; the image features are computed once.</source>
         <translation>多个提示词会在同一对影像上依次运行；影像特征只计算一次。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="95"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="98"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="282"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="287"/>
         <source>Hub id</source>
         <translation>Hub ID</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="279"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="284"/>
         <source>Folder</source>
         <translation>文件夹</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="294"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="299"/>
         <source>Advanced</source>
         <translation>高级</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="300"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="305"/>
         <source>model size</source>
         <translation>模型尺寸</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="302"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="307"/>
         <source>Tile size (px)</source>
         <translation>瓦片大小（像素）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="306"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="311"/>
         <source>Tile overlap (px)</source>
         <translation>瓦片重叠（像素）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="320"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="337"/>
         <source>Minimum area</source>
         <translation>最小面积</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="325"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="342"/>
         <source>Simplify (map units)</source>
         <translation>简化（地图单位）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="329"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="346"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage（*.gpkg）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="330"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="347"/>
         <source>[temporary GeoPackage]</source>
         <translation>[临时 GeoPackage]</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="337"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="354"/>
         <source>Output file</source>
         <translation>输出文件</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="347"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="364"/>
         <source>Load probability raster</source>
         <translation>加载概率栅格</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="373"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="390"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
@@ -413,87 +413,87 @@ Give one prompt, or a table and a text field holding several prompts (one polygo
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="472"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="491"/>
         <source>Engine: not installed – see the set-up below.</source>
         <translation>引擎：未安装——请参阅下方的设置。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="474"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="493"/>
         <source>Engine: starting…</source>
         <translation>引擎：正在启动…</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="490"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="510"/>
         <source>Engine failed to start: {message}</source>
         <translation>引擎启动失败：{message}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="820"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="865"/>
         <source>Choose the folder of the model checkpoint.</source>
         <translation>请选择模型检查点所在的文件夹。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="825"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="870"/>
         <source>Enter the hub id of the model (owner/name).</source>
         <translation>请输入模型的 Hub ID（所有者/名称）。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="871"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="916"/>
         <source>Type what changed, e.g. &apos;new buildings&apos;.</source>
         <translation>请输入发生了什么变化，例如“新建建筑”。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="957"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1011"/>
         <source>MTRS</source>
         <translation>MTRS</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="915"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="961"/>
         <source>Set up the engine first (see above).</source>
         <translation>请先设置引擎（见上方）。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="924"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="970"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="963"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1017"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="976"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1030"/>
         <source>The engine had stopped unexpectedly and was restarted.</source>
         <translation>引擎意外停止，已重新启动。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="979"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1033"/>
         <source>Cancelled. No output was written.</source>
         <translation>已取消。未写入任何输出。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="980"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1034"/>
         <source>Analysis cancelled.</source>
         <translation>分析已取消。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1084"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1142"/>
         <source>Runs on GPU: {name}</source>
         <translation>在 GPU 上运行：{name}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1086"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1144"/>
         <source>Runs on Apple GPU (MPS)</source>
         <translation>在 Apple GPU（MPS）上运行</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1088"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1146"/>
         <source>Runs on CPU{name} – no GPU found; large areas will be slow.</source>
         <translation>在 CPU{name} 上运行——未找到 GPU；大范围区域会较慢。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1093"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1151"/>
         <source>Cached image features: {n}.</source>
         <translation>已缓存的影像特征：{n}。</translation>
     </message>
@@ -663,12 +663,12 @@ Give one prompt, or a table and a text field holding several prompts (one polygo
         <translation>MTRS——语言引导的变化分析</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="59"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="62"/>
         <source>The result file cannot be opened: {path}</source>
         <translation>无法打开结果文件：{path}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="69"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="72"/>
         <source>{label} – probability</source>
         <translation>{label}——概率</translation>
     </message>
@@ -836,7 +836,7 @@ Pixel level: IoU, precision, recall, F1, overall accuracy. Object level: predict
         <translation>IoU {iou}，精确率 {precision}，召回率 {recall}，F1 {f1}；对象：{tp} 个真阳性，{fp} 个假阳性，{fn} 个假阴性</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="133"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="136"/>
         <source>The name of one of your fine-tuned models works too.</source>
         <translation>也可以填写您某个微调模型的名称。</translation>
     </message>
@@ -1191,62 +1191,62 @@ The engine runs in its own process; progress shows here. Cancel stops training a
         <translation>模型“{name}”已保存到 {path} 并加入您的模型。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="269"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="274"/>
         <source>Forget this model in the list (its folder is not deleted).</source>
         <translation>从列表中移除此模型（不会删除其文件夹）。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="549"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="594"/>
         <source>Bundled demonstration model</source>
         <translation>内置演示模型</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="550"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="595"/>
         <source>A small model trained on a CPU to show how MTRS works; not accurate enough for real work.</source>
         <translation>在 CPU 上训练的小模型，用于演示 MTRS 的工作方式；精度不足以用于实际工作。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="559"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="604"/>
         <source>{name} (missing)</source>
         <translation>{name}（缺失）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="563"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="608"/>
         <source>Other folder…</source>
         <translation>其他文件夹…</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="564"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="609"/>
         <source>Hub id…</source>
         <translation>Hub ID…</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="604"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="649"/>
         <source>A demonstration model: fine-tune it on your own labelled changes for real work (Processing ▸ MTRS ▸ Adapt the model).</source>
         <translation>这是一个演示模型：用于实际工作时，请用您自己标注的变化对其进行微调（处理 ▸ MTRS ▸ 调整模型）。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="614"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="659"/>
         <source>The folder of this model is missing: {path}. Choose another model, or Remove to forget it.</source>
         <translation>此模型的文件夹已缺失：{path}。请选择其他模型，或点击“移除”将其从列表中删除。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="618"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="663"/>
         <source>Your model, fine-tuned from {base}.</source>
         <translation>您的模型，基于 {base} 微调。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="617"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="662"/>
         <source>the bundled model</source>
         <translation>内置模型</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="621"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="666"/>
         <source>Validation: {figures}.</source>
         <translation>验证：{figures}。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="811"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="856"/>
         <source>The folder of your model &apos;{name}&apos; no longer exists. Choose another model.</source>
         <translation>您的模型“{name}”的文件夹已不存在。请选择其他模型。</translation>
     </message>
@@ -1261,7 +1261,7 @@ The engine runs in its own process; progress shows here. Cancel stops training a
         <translation>MTRS 引擎环境不可用（{message}）。请打开 MTRS 停靠面板，在“引擎设置”中创建或选择引擎环境。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/engine_command.py" line="122"/>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="195"/>
         <source>Cannot start the engine ({python}): {message}</source>
         <translation>无法启动引擎（{python}）：{message}</translation>
     </message>
@@ -1301,12 +1301,12 @@ The engine runs in its own process; progress shows here. Cancel stops training a
         <translation>引擎仍在忙碌：正在请求其立即停止…</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="642"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="687"/>
         <source>The earlier and the later raster are the same image: there is nothing to compare. Choose the image taken before the change as earlier and the one after it as later.</source>
         <translation>前期和后期栅格是同一幅影像：没有可比较的内容。请选择变化前的影像作为前期、变化后的影像作为后期。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="175"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="179"/>
         <source>Polygons smaller than this are dropped (0 keeps single-pixel specks).</source>
         <translation>小于此面积的多边形将被丢弃（0 保留单像素斑点）。</translation>
     </message>
@@ -1321,269 +1321,614 @@ The engine runs in its own process; progress shows here. Cancel stops training a
         <translation>MTRS：正在检查影像</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="143"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="145"/>
         <source>Help</source>
         <translation>帮助</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="144"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="146"/>
         <source>Open the user guide of the plugin.</source>
         <translation>打开插件的用户指南。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="173"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="175"/>
         <source>The image taken before the change.</source>
         <translation>变化前拍摄的影像。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="174"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="176"/>
         <source>The image taken after the change; it must overlap the earlier one.</source>
         <translation>变化后拍摄的影像；必须与前期影像重叠。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="176"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="181"/>
         <source>red</source>
         <translation>红</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="176"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="181"/>
         <source>green</source>
         <translation>绿</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="176"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="181"/>
         <source>blue</source>
         <translation>蓝</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="177"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="182"/>
         <source>Band shown to the model as {colour}.</source>
         <translation>作为{colour}色提供给模型的波段。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="222"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="227"/>
         <source>Describe the change to find, in plain words; earlier prompts of this project are listed.</source>
         <translation>用平实的语言描述要查找的变化；会列出本项目以前的提示。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="301"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="306"/>
         <source>Side of the square pieces the image is cut into; 0 uses the model&apos;s size.</source>
         <translation>影像切分成的正方形瓦片边长；0 表示使用模型的尺寸。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="305"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="310"/>
         <source>Pixels shared by neighbouring tiles, blended to hide tile seams.</source>
         <translation>相邻瓦片共享的像素，经融合以隐藏瓦片接缝。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="310"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="315"/>
         <source>A pixel counts as changed above this probability; lower finds more, with more false alarms.</source>
         <translation>概率高于此值的像素视为变化；值越低发现越多，误报也越多。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="317"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="334"/>
         <source>Polygons smaller than this are dropped: single-pixel specks are noise. 0 keeps everything.</source>
         <translation>小于此面积的多边形将被丢弃：单像素斑点是噪声。0 保留全部。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="324"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="341"/>
         <source>Smooth polygon outlines by this tolerance; 0 keeps the pixel edges.</source>
         <translation>按此容差平滑多边形轮廓；0 保留像素边缘。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="331"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="348"/>
         <source>Where the polygons are saved. An existing file is never overwritten: the next run writes a numbered file beside it. Empty: a temporary file, lost when QGIS closes.</source>
         <translation>多边形的保存位置。已有文件绝不会被覆盖：下一次运行会在旁边写入带编号的文件。留空：临时文件，QGIS 关闭后丢失。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="349"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="366"/>
         <source>Also add the per-pixel change probability as a raster layer (hidden at first).</source>
         <translation>同时将逐像素变化概率添加为栅格图层（初始隐藏）。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="726"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="771"/>
         <source>Find the described change between the two images.</source>
         <translation>在两幅影像之间查找所描述的变化。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="658"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="703"/>
         <source>Counting tiles…</source>
         <translation>正在统计瓦片…</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="735"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="780"/>
         <source>{tiles} tiles per prompt.</source>
         <translation>每个提示 {tiles} 个瓦片。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="738"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="783"/>
         <source>About {time} for {prompts} prompt(s), measured on this computer.</source>
         <translation>{prompts} 个提示约需 {time}（在本机测得）。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="940"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="986"/>
         <source>Elapsed {time}</source>
         <translation>已用 {time}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="943"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="989"/>
         <source>about {time} left</source>
         <translation>约剩 {time}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="973"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1027"/>
         <source>Took {time}</source>
         <translation>耗时 {time}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="83"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="86"/>
         <source>Feature id</source>
         <translation>要素 ID</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="84"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="87"/>
         <source>Id</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="85"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="88"/>
         <source>Area (m²)</source>
         <translation>面积（m²）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="86"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="89"/>
         <source>Area (pixels)</source>
         <translation>面积（像素）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="87"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="90"/>
         <source>Perimeter (m)</source>
         <translation>周长（m）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="88"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="91"/>
         <source>Perimeter (pixels)</source>
         <translation>周长（像素）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="89"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="92"/>
         <source>Mean probability</source>
         <translation>平均概率</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="90"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="93"/>
         <source>Highest probability</source>
         <translation>最高概率</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="91"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="94"/>
         <source>Centre X</source>
         <translation>中心 X</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="92"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="95"/>
         <source>Centre Y</source>
         <translation>中心 Y</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="93"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="96"/>
         <source>Location</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="94"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="97"/>
         <source>Prompt</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="96"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="99"/>
         <source>Model revision</source>
         <translation>模型版本</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="97"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="100"/>
         <source>Earlier image</source>
         <translation>前期影像</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="98"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="101"/>
         <source>Later image</source>
         <translation>后期影像</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="99"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="102"/>
         <source>Run at (UTC)</source>
         <translation>运行时间（UTC）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="163"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="166"/>
         <source>Change polygons from MTRS for: {prompts}.</source>
         <translation>MTRS 变化多边形：{prompts}。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="166"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="169"/>
         <source>Model: {model}</source>
         <translation>模型：{model}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="166"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="169"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="168"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="171"/>
         <source>Device: {device}</source>
         <translation>设备：{device}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="169"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="172"/>
         <source>Run at (UTC): {when}</source>
         <translation>运行时间（UTC）：{when}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="170"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="173"/>
         <source>Polygons: {n}, total area: {area}</source>
         <translation>多边形：{n}，总面积：{area}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="174"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="177"/>
         <source>Images: {earlier} → {later}</source>
         <translation>影像：{earlier} → {later}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="177"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="180"/>
         <source>Threshold {threshold}, minimum area {min_area} m², tiles {tiles}</source>
         <translation>阈值 {threshold}，最小面积 {min_area} m²，瓦片 {tiles}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="184"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="197"/>
         <source>Note: {text}</source>
         <translation>注意：{text}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="185"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="198"/>
         <source>Run record: the complete JSON is kept in the layer property &apos;{key}&apos;.</source>
         <translation>运行记录：完整 JSON 保存在图层属性“{key}”中。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/result_layers.py" line="202"/>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="228"/>
         <source>&apos;{label}&apos;: {n} polygons, {area} in {seconds} s on {device}.</source>
         <translation>“{label}”：{n} 个多边形，{area}，用时 {seconds} 秒，设备 {device}。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="291"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="298"/>
         <source>{n} polygons, {area} in {seconds} s on {device}.</source>
         <translation>{n} 个多边形，{area}，用时 {seconds} 秒，设备 {device}。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="338"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="355"/>
         <source>Save results next to the project</source>
         <translation>将结果保存在项目旁边</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="340"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="357"/>
         <source>With no output file chosen, write the results into a folder &apos;mtrs_results&apos; beside the saved project instead of temporary files that are lost when QGIS closes.</source>
         <translation>未选择输出文件时，将结果写入已保存项目旁的“mtrs_results”文件夹，而不是 QGIS 关闭后会丢失的临时文件。</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="341"/>
+        <source>Presence threshold (0: off)</source>
+        <translation>存在阈值（0：关闭）</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="341"/>
+        <source>Models that judge whether the described change exists at all: below this confidence a prompt counts as not found in a tile, and in the area when no tile reaches it; its output has no polygons. 0 turns the check off. Models without this judgement ignore it.</source>
+        <translation>适用于能判断所描述变化是否存在的模型：置信度低于此值时，该提示词在瓦片中视为未找到；若没有任何瓦片达到此值，则在整个区域中视为未找到，其输出不含多边形。0 表示关闭此检查。没有此判断能力的模型会忽略该值。</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="323"/>
+        <source>off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="324"/>
+        <source>Models that judge whether the described change exists at all: below this confidence a prompt counts as not found and its layer stays empty. 0 turns the check off.</source>
+        <translation>适用于能判断所描述变化是否存在的模型：置信度低于此值时，该提示词视为未找到，其图层保持为空。0 表示关闭此检查。</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="330"/>
+        <source>Presence threshold</source>
+        <translation>存在阈值</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="538"/>
+        <source>Pre-filled by acquisition dates in the metadata ({earlier} and {later}).</source>
+        <translation>已按元数据中的采集日期预先选择（{earlier} 和 {later}）。</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="543"/>
+        <source>Pre-filled by the dates in the layer names.</source>
+        <translation>已按图层名称中的日期预先选择。</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="545"/>
+        <source>Pre-filled by words such as pre/post or before/after in the layer names.</source>
+        <translation>已按图层名称中的 pre/post、before/after 等词预先选择。</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="547"/>
+        <source>Pre-filled in the order of the layer names: check which image is the earlier one.</source>
+        <translation>已按图层名称顺序预先选择：请检查哪幅影像是早期影像。</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="78"/>
+        <source>polygonising &apos;{label}&apos;</source>
+        <translation>正在生成多边形：“{label}”</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="79"/>
+        <source>loading model</source>
+        <translation>正在加载模型</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="80"/>
+        <source>model loaded</source>
+        <translation>模型已加载</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="81"/>
+        <source>chip {done}/{total}</source>
+        <translation>切片 {done}/{total}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="82"/>
+        <source>scanning labels {done}/{total}</source>
+        <translation>正在扫描标注 {done}/{total}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="83"/>
+        <source>reading the inputs</source>
+        <translation>正在读取输入</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="84"/>
+        <source>writing the outputs</source>
+        <translation>正在写入输出</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="86"/>
+        <source>analysis cancelled</source>
+        <translation>分析已取消</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="87"/>
+        <source>cancelled while polygonising</source>
+        <translation>在生成多边形时已取消</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="88"/>
+        <source>cancelled before it started</source>
+        <translation>在开始前已取消</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="90"/>
+        <source>input raster not found: {path}</source>
+        <translation>未找到输入栅格：{path}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="91"/>
+        <source>{path} is a folder, not a raster file</source>
+        <translation>{path} 是文件夹，不是栅格文件</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="92"/>
+        <source>give the raster file inside it</source>
+        <translation>请指定其中的栅格文件</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="93"/>
+        <source>not a raster GDAL can read: {path}</source>
+        <translation>不是 GDAL 可读取的栅格：{path}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="94"/>
+        <source>{name} is not georeferenced (no coordinate reference system, no geotransform)</source>
+        <translation>{name} 没有地理配准（无坐标参考系，无地理变换）</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="98"/>
+        <source>georeference it first (QGIS: Raster &gt; Georeferencer); `mtrs predict` also takes two plain images of the same size and works in pixel coordinates</source>
+        <translation>请先进行地理配准（QGIS：栅格 &gt; 地理配准工具）；`mtrs predict` 也可以接受两幅尺寸相同的普通图像，并在像素坐标中处理</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="106"/>
+        <source>{name} has no coordinate reference system</source>
+        <translation>{name} 没有坐标参考系</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="107"/>
+        <source>assign one (QGIS: Raster &gt; Projections &gt; Assign Projection; GDAL: gdal_edit -a_srs)</source>
+        <translation>请为其指定一个（QGIS：栅格 &gt; 投影 &gt; 指定投影；GDAL：gdal_edit -a_srs）</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="111"/>
+        <source>{name} is truncated: {problem}</source>
+        <translation>{name} 不完整：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="112"/>
+        <source>copy or download the file again</source>
+        <translation>请重新复制或下载该文件</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="113"/>
+        <source>band {band} does not exist in {name} (it has {count} band(s))</source>
+        <translation>{name} 中不存在波段 {band}（它有 {count} 个波段）</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="117"/>
+        <source>choose bands between 1 and {count}</source>
+        <translation>请选择 1 到 {count} 之间的波段</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="118"/>
+        <source>cannot read {name}: {detail}</source>
+        <translation>无法读取 {name}：{detail}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="119"/>
+        <source>the file is damaged or incomplete; copy or download it again</source>
+        <translation>文件已损坏或不完整；请重新复制或下载</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="124"/>
+        <source>the earlier and later rasters do not overlap</source>
+        <translation>早期栅格与后期栅格不重叠</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="125"/>
+        <source>earlier covers {bounds} in {crs}</source>
+        <translation>早期栅格覆盖 {crs} 中的 {bounds}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="129"/>
+        <source>there is no valid pixel where both rasters overlap: everything is nodata, masked or NaN</source>
+        <translation>两个栅格的重叠区域中没有有效像元：全部为无数据值、被掩膜或为 NaN</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="133"/>
+        <source>check the rasters&apos; nodata values, masks and bands (--bands-earlier, --bands-later)</source>
+        <translation>请检查栅格的无数据值、掩膜和波段（--bands-earlier、--bands-later）</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="137"/>
+        <source>the requested extent does not overlap the area covered by both rasters</source>
+        <translation>所请求的范围与两个栅格共同覆盖的区域不重叠</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="142"/>
+        <source>no prompt given</source>
+        <translation>未给出提示词</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="143"/>
+        <source>empty prompt</source>
+        <translation>提示词为空</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="144"/>
+        <source>describe the change, e.g. &apos;buildings destroyed by the tornado&apos;</source>
+        <translation>请描述变化，例如“被龙卷风摧毁的建筑物”</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="148"/>
+        <source>describe the change in a sentence or two</source>
+        <translation>请用一两句话描述变化</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="149"/>
+        <source>CUDA was requested but no CUDA GPU is available</source>
+        <translation>请求了 CUDA，但没有可用的 CUDA GPU</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="153"/>
+        <source>use --device auto or cpu</source>
+        <translation>请使用 --device auto 或 cpu</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="154"/>
+        <source>out of memory on {device} even with a batch of one {tile}×{tile} tile</source>
+        <translation>即使每批只有一个 {tile}×{tile} 瓦片，{device} 上的内存仍然不足</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="158"/>
+        <source>use a smaller --tile, --device cpu, or close other programs using the GPU</source>
+        <translation>请使用更小的 --tile、--device cpu，或关闭其他占用 GPU 的程序</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="163"/>
+        <source>output already exists: {path}</source>
+        <translation>输出已存在：{path}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="164"/>
+        <source>choose another name or pass --overwrite</source>
+        <translation>请选择其他名称，或使用 --overwrite</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="165"/>
+        <source>output folder does not exist: {path}</source>
+        <translation>输出文件夹不存在：{path}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="166"/>
+        <source>output folder is not writable: {path}</source>
+        <translation>输出文件夹不可写：{path}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="168"/>
+        <source>model not found: {model} is neither a folder nor a hub id (owner/name)</source>
+        <translation>未找到模型：{model} 既不是文件夹，也不是 Hub ID（owner/name）</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="172"/>
+        <source>give a folder with config.json and model.safetensors, or a hub id like owner/name</source>
+        <translation>请指定包含 config.json 和 model.safetensors 的文件夹，或形如 owner/name 的 Hub ID</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="176"/>
+        <source>a model folder needs config.json and model.safetensors</source>
+        <translation>模型文件夹需要 config.json 和 model.safetensors</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="180"/>
+        <source>{path} is missing</source>
+        <translation>缺少 {path}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="182"/>
+        <source>The engine exited while starting.</source>
+        <translation>引擎在启动时退出。</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="183"/>
+        <source>The engine did not start in time.</source>
+        <translation>引擎未能及时启动。</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="184"/>
+        <source>The engine was stopped.</source>
+        <translation>引擎已停止。</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="185"/>
+        <source>The engine stopped unexpectedly.</source>
+        <translation>引擎意外停止。</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="186"/>
+        <source>The engine is not running.</source>
+        <translation>引擎未在运行。</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="187"/>
+        <source>The engine process ended unexpectedly (exit code {code}).</source>
+        <translation>引擎进程意外结束（退出码 {code}）。</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/i18n.py" line="191"/>
+        <source>The engine did not answer &apos;{cmd}&apos; in time.</source>
+        <translation>引擎未及时响应“{cmd}”。</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/presence.py" line="40"/>
+        <source>under 1 %</source>
+        <translation>低于 1%</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/presence.py" line="42"/>
+        <source>over 99 %</source>
+        <translation>高于 99%</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/presence.py" line="48"/>
+        <source>No &apos;{label}&apos; found in this area (model confidence {confidence}); its layer is empty.</source>
+        <translation>在此区域未找到“{label}”（模型置信度 {confidence}）；其图层为空。</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/presence.py" line="55"/>
+        <source>found in {k} of {n} tiles (model confidence {confidence})</source>
+        <translation>在 {n} 个瓦片中的 {k} 个中找到（模型置信度 {confidence}）</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/presence.py" line="65"/>
+        <source>&apos;{label}&apos;: {found}.</source>
+        <translation>“{label}”：{found}。</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="59"/>
+        <source>{label} (not found)</source>
+        <translation>{label}（未找到）</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="188"/>
+        <source>Presence threshold {threshold} (below it a prompt counts as not found).</source>
+        <translation>存在阈值 {threshold}（低于此值时提示词视为未找到）。</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/result_layers.py" line="225"/>
+        <source>&apos;{label}&apos;: {n} polygons, {area} in {seconds} s on {device}; {found}.</source>
+        <translation>“{label}”：{n} 个多边形，{area}，用时 {seconds} 秒，设备 {device}；{found}。</translation>
     </message>
 </context>
 </TS>

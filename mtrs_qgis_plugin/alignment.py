@@ -1,7 +1,9 @@
 """Co-registration preview from layer metadata only (no pixels read).
 
-The dock shows this immediately while the analyst picks layers, before any engine exists; when the worker is
-running the dock can ask it too (`check_alignment`), and both answers have the same shape.
+The dock shows this immediately while the analyst picks layers, before any engine exists; once the worker
+runs, the dock asks it (`check_alignment`) and its answer replaces this preview: the tile count and the
+final notes always come from the engine. Both answers have the same shape, and both judge with the
+thresholds of engine.contract (resolution gap, grid tolerance).
 """
 
 from __future__ import annotations
@@ -18,13 +20,14 @@ from qgis.core import (
     QgsRectangle,
 )
 
+from ..engine.contract import GRID_TOLERANCE_PX, RESOLUTION_NOTE_RATIO
 from . import ui_helpers
 from .i18n import tr
 
 
 @dataclass
 class AlignmentReport:
-    """Same fields as the worker's `check_alignment` result."""
+    """Same fields as the worker's `check_alignment` result (engine.contract.ALIGNMENT_RESULT_FIELDS)."""
 
     same_grid: bool = False
     will_warp: bool = False
@@ -46,18 +49,6 @@ class AlignmentReport:
         )
 
 
-def count_tiles(width_px: float, height_px: float, tile: int, overlap: int) -> int:
-    """Tiles needed to cover width×height with square tiles that overlap by `overlap` pixels."""
-    if width_px <= 0 or height_px <= 0 or tile <= 0:
-        return 0
-    step = max(1, tile - max(0, overlap))
-
-    def axis(n: float) -> int:
-        return 1 if n <= tile else 1 + math.ceil((n - tile) / step)
-
-    return axis(width_px) * axis(height_px)
-
-
 def area_m2(rect: QgsRectangle, layer: QgsRasterLayer) -> float:
     """Ellipsoidal area of `rect` (in the layer's CRS): metres² even for geographic CRSs."""
     da = QgsDistanceArea()
@@ -67,13 +58,9 @@ def area_m2(rect: QgsRectangle, layer: QgsRasterLayer) -> float:
 
 
 def check_layers(
-    earlier: QgsRasterLayer,
-    later: QgsRasterLayer,
-    tile: int = 256,
-    overlap: int = 64,
-    extent: QgsRectangle | None = None,
+    earlier: QgsRasterLayer, later: QgsRasterLayer, extent: QgsRectangle | None = None
 ) -> AlignmentReport:
-    """Compare the two layers' CRS, grid and extent; estimate the tiles the run will need."""
+    """Compare the two layers' CRS, grid and extent (no tile count: only the engine's tiling knows it)."""
     report = AlignmentReport()
     if earlier is None or later is None or not earlier.isValid() or not later.isValid():
         report.warnings.append(tr("Choose an earlier and a later raster layer."))
@@ -99,7 +86,7 @@ def check_layers(
     if same_crs and ex > 0 and ey > 0:
         dx = (later.extent().xMinimum() - earlier.extent().xMinimum()) / ex
         dy = (later.extent().yMaximum() - earlier.extent().yMaximum()) / ey
-        aligned_origin = abs(dx - round(dx)) < 1e-3 and abs(dy - round(dy)) < 1e-3
+        aligned_origin = abs(dx - round(dx)) < GRID_TOLERANCE_PX and abs(dy - round(dy)) < GRID_TOLERANCE_PX
     report.same_grid = (
         same_crs
         and math.isclose(ex, lx, rel_tol=1e-6)
@@ -118,14 +105,12 @@ def check_layers(
     report.overlap = inter
     report.overlap_area_m2 = area_m2(inter, earlier)
     ratio = report.resolution_ratio
-    if ratio > 2.0 or ratio < 0.5:
+    if ratio > RESOLUTION_NOTE_RATIO or ratio < 1 / RESOLUTION_NOTE_RATIO:
         report.warnings.append(
             tr(
                 "The resolutions differ by a factor of {ratio:.1f}: the later image will be resampled."
             ).format(ratio=max(ratio, 1 / ratio))
         )
-    if ex > 0 and ey > 0:
-        report.tiles_estimate = count_tiles(inter.width() / ex, inter.height() / ey, tile, overlap)
     return report
 
 

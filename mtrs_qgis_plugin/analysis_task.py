@@ -14,8 +14,9 @@ from typing import Any
 from qgis.core import QgsTask
 from qgis.PyQt.QtCore import pyqtSignal
 
+from ..engine.contract import Command, ErrorCode
 from . import service
-from .i18n import tr
+from .i18n import engine_text, tr
 from .worker_client import WorkerError
 
 
@@ -70,16 +71,16 @@ class AnalysisTask(QgsTask):
                     self.setProgress(100.0 * (index + frac) / n)
                     self.tileProgress.emit(done, total)
                     prefix = f"[{index + 1}/{n}] " if n > 1 else ""
-                    self.message.emit(
-                        prefix + (text or tr("tile {done}/{total}").format(done=done, total=total))
-                    )
+                    self.message.emit(prefix + engine_text(text or f"tile {done}/{total}"))
 
-                result = client.request("analyse", job.request, progress=progress, cancel=self.isCanceled)
+                result = client.request(
+                    Command.ANALYSE, job.request, progress=progress, cancel=self.isCanceled
+                )
                 self.outcome.results.append((job, result))
             self.setProgress(100.0)
             return True
         except WorkerError as exc:
-            if exc.code == "cancelled" or self.isCanceled():
+            if exc.code == ErrorCode.CANCELLED or self.isCanceled():
                 self.outcome.cancelled = True
                 return True  # reported by the dock as "Cancelled", not by QGIS as a failed task
             self.outcome.error = exc
@@ -110,7 +111,7 @@ class StatusTask(QgsTask):
 
     def run(self) -> bool:
         try:
-            self.status = service.client().request("status", {}, timeout=300)
+            self.status = service.client().request(Command.STATUS, {}, timeout=300)
             return True
         except WorkerError as exc:
             self.error = exc
@@ -142,7 +143,7 @@ class AlignmentTask(QgsTask):
 
     def run(self) -> bool:
         try:
-            self.result = service.client().request("check_alignment", self.params, timeout=120)
+            self.result = service.client().request(Command.CHECK_ALIGNMENT, self.params, timeout=120)
         except WorkerError as exc:
             self.error = exc
         return True

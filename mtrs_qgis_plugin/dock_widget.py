@@ -52,6 +52,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ..engine import contract
 from . import (
     alignment,
     engine_env,
@@ -67,12 +68,11 @@ from . import (
 from .analysis_task import AlignmentTask, AnalysisTask, Job, StatusTask, TaskOutcome
 from .engine_panel import EnginePanel
 from .extent import ExtentError, RequestExtent, from_polygons, from_rectangle
-from .i18n import tr
+from .i18n import engine_error, tr
 from .layers import LayerError, default_bands, raster_path
 
 #: Item data of a user model in the model list: the prefix, then the model's registered name.
 USER_PREFIX = "user:"
-DEFAULT_TILE = 256  # used for the local preview until the worker reports the model's own size
 #: Seconds per tile measured in THIS session, per (model, device): a figure from another day, model or
 #: device would mislead, so there is no time estimate before the first run of a session.
 SESSION_SECONDS_PER_TILE: dict[tuple[str, str], float] = {}
@@ -174,6 +174,9 @@ class MtrsDockWidget(QgsDockWidget):
         self.later.setObjectName("mtrsLater")
         self.earlier.setToolTip(tr("The image taken before the change."))
         self.later.setToolTip(tr("The image taken after the change; it must overlap the earlier one."))
+        self._pair_tooltips = (self.earlier.toolTip(), self.later.toolTip())
+        self.pair_note = ""  # why the boxes were pre-filled with this pair (shown in their tooltips)
+        self._prefilled: tuple[str, str] | None = None
         for bands in (self.earlier_bands, self.later_bands):
             for b, colour in zip(bands, (tr("red"), tr("green"), tr("blue")), strict=True):
                 b.setToolTip(tr("Band shown to the model as {colour}.").format(colour=colour))
@@ -296,18 +299,19 @@ class MtrsDockWidget(QgsDockWidget):
         self.advanced = QgsCollapsibleGroupBox(tr("Advanced"))
         self.advanced.setObjectName("mtrsAdvanced")
         form = QFormLayout(self.advanced)
+        # ranges, steps and the "null" value of each option: engine.contract, like Processing and the CLI
         self.tile = QSpinBox()
-        self.tile.setRange(0, 4096)
-        self.tile.setSingleStep(32)
+        self.tile.setRange(*contract.ui_range("tile"))
+        self.tile.setSingleStep(contract.TILE_MULTIPLE)
         self.tile.setSpecialValueText(tr("model size"))
         self.tile.setToolTip(tr("Side of the square pieces the image is cut into; 0 uses the model's size."))
         form.addRow(tr("Tile size (px)"), self.tile)
         self.overlap = QSpinBox()
-        self.overlap.setRange(0, 1024)
+        self.overlap.setRange(*contract.ui_range("overlap"))
         self.overlap.setToolTip(tr("Pixels shared by neighbouring tiles, blended to hide tile seams."))
         form.addRow(tr("Tile overlap (px)"), self.overlap)
         self.threshold = QDoubleSpinBox()
-        self.threshold.setRange(0.01, 0.99)
+        self.threshold.setRange(*contract.ui_range("threshold"))
         self.threshold.setSingleStep(0.05)
         self.threshold.setToolTip(
             tr("A pixel counts as changed above this probability; lower finds more, with more false alarms.")
@@ -315,7 +319,7 @@ class MtrsDockWidget(QgsDockWidget):
         form.addRow(tr("Probability threshold"), self.threshold)
         self.presence_threshold = QDoubleSpinBox()
         self.presence_threshold.setObjectName("mtrsPresenceThreshold")
-        self.presence_threshold.setRange(0.0, 0.99)
+        self.presence_threshold.setRange(*contract.ui_range("presence_threshold"))
         self.presence_threshold.setSingleStep(0.05)
         self.presence_threshold.setSpecialValueText(tr("off"))
         self.presence_threshold.setToolTip(
@@ -326,14 +330,14 @@ class MtrsDockWidget(QgsDockWidget):
         )
         form.addRow(tr("Presence threshold"), self.presence_threshold)
         self.min_area = QDoubleSpinBox()
-        self.min_area.setRange(0, 1e9)
+        self.min_area.setRange(*contract.ui_range("min_area"))
         self.min_area.setSuffix(" m²")
         self.min_area.setToolTip(
             tr("Polygons smaller than this are dropped: single-pixel specks are noise. 0 keeps everything.")
         )
         form.addRow(tr("Minimum area"), self.min_area)
         self.simplify = QDoubleSpinBox()
-        self.simplify.setRange(0, 1e6)
+        self.simplify.setRange(*contract.ui_range("simplify"))
         self.simplify.setDecimals(2)
         self.simplify.setToolTip(tr("Smooth polygon outlines by this tolerance; 0 keeps the pixel edges."))
         form.addRow(tr("Simplify (map units)"), self.simplify)
@@ -503,7 +507,8 @@ class MtrsDockWidget(QgsDockWidget):
     def _status_received(self, status: dict[str, Any] | None, error) -> None:
         self.status_task = None
         if error is not None:
-            self.badge.setText(tr("Engine failed to start: {message}").format(message=error.message))
+            message = engine_error(error.message)
+            self.badge.setText(tr("Engine failed to start: {message}").format(message=message))
             self.badge.setToolTip(error.detail or "")
             return
         self.worker_status = status
@@ -512,7 +517,8 @@ class MtrsDockWidget(QgsDockWidget):
 
     # -- reactions -------------------------------------------------------------------------------------
     def prefill_layers(self, force: bool = False) -> bool:
-        """Choose earlier/later from the project's rasters (dates, pre/post words in the names).
+        """Choose earlier/later from the project's rasters (acquisition dates in their metadata, then dates
+        and pre/post words in the names); the combo boxes' tooltips say which rule chose the pair.
 
         Done when the boxes are empty or show the same layer (a fresh dock, a restart, new layers), or when
         `force`; a distinct pair the analyst chose is kept. Returns True when the boxes were changed."""
@@ -525,17 +531,41 @@ class MtrsDockWidget(QgsDockWidget):
             if isinstance(lyr, QgsRasterLayer) and lyr.isValid()
         ]
         layers.sort(key=lambda lyr: lyr.name().lower())
-        pair = pairing.guess_pair([lyr.name() for lyr in layers])
-        if pair is None:
+        dates = [pairing.layer_date(lyr) for lyr in layers]
+        choice = pairing.choose_pair([lyr.name() for lyr in layers], dates)
+        if choice is None:
             return False
-        self.earlier.setLayer(layers[pair[0]])
-        self.later.setLayer(layers[pair[1]])
+        if choice.reason == "metadata":
+            note = tr("Pre-filled by acquisition dates in the metadata ({earlier} and {later}).").format(
+                earlier=dates[choice.earlier].strftime("%Y-%m-%d %H:%M"),
+                later=dates[choice.later].strftime("%Y-%m-%d %H:%M"),
+            )
+        elif choice.reason == "name dates":
+            note = tr("Pre-filled by the dates in the layer names.")
+        elif choice.reason == "name words":
+            note = tr("Pre-filled by words such as pre/post or before/after in the layer names.")
+        else:
+            note = tr("Pre-filled in the order of the layer names: check which image is the earlier one.")
+        self.pair_note = note
+        self._prefilled = (layers[choice.earlier].id(), layers[choice.later].id())
+        self.earlier.setLayer(layers[choice.earlier])
+        self.later.setLayer(layers[choice.later])
+        self._show_pair_note()
         return True
+
+    def _show_pair_note(self) -> None:
+        """Add the pre-fill reason to the boxes' tooltips while they still show the pre-filled pair."""
+        earlier, later = self.earlier.currentLayer(), self.later.currentLayer()
+        current = (earlier.id(), later.id()) if earlier is not None and later is not None else None
+        note = self.pair_note if current is not None and current == self._prefilled else ""
+        for combo, base in zip((self.earlier, self.later), self._pair_tooltips, strict=True):
+            combo.setToolTip(f"{base}\n{note}" if note else base)
 
     def _project_layers_added(self, _layers) -> None:
         self.prefill_layers()
 
     def _layers_changed(self, *_args) -> None:
+        self._show_pair_note()
         for combo, bands in ((self.earlier, self.earlier_bands), (self.later, self.later_bands)):
             layer = combo.currentLayer()
             defaults = default_bands(layer if isinstance(layer, QgsRasterLayer) else None)
@@ -637,12 +667,6 @@ class MtrsDockWidget(QgsDockWidget):
             text += " " + tr("Validation: {figures}.").format(figures=figures)
         return text
 
-    def model_tile(self) -> int:
-        if self.tile.value() > 0:
-            return self.tile.value()
-        model = (self.worker_status or {}).get("model") or {}
-        return int(model.get("image_size") or DEFAULT_TILE)
-
     def _update_alignment(self, *_args) -> None:
         """Local preview at once (metadata only), then the worker's own check; Run follows the verdict."""
         earlier, later = self.earlier.currentLayer(), self.later.currentLayer()
@@ -667,7 +691,7 @@ class MtrsDockWidget(QgsDockWidget):
             rect = self.request_extent(earlier).rectangle()
         except ExtentError:
             rect = None
-        report = alignment.check_layers(earlier, later, self.model_tile(), self.overlap.value(), rect)
+        report = alignment.check_layers(earlier, later, rect)
         self.alignment_label.setText(alignment.describe(report))
         self.pair_problem = alignment.describe(report) if report.overlap_area_m2 <= 0 else ""
         # the tile count comes from the engine (same tiling rule and resolution as the run), never guessed
@@ -680,15 +704,15 @@ class MtrsDockWidget(QgsDockWidget):
         """The worker's check_alignment request for the current pair, or None when it cannot be built."""
         earlier, later = self.earlier.currentLayer(), self.later.currentLayer()
         try:
-            params: dict[str, Any] = {
-                "earlier": raster_path(earlier),
-                "later": raster_path(later),
-                "bands_earlier": [b.currentBand() for b in self.earlier_bands],
-                "bands_later": [b.currentBand() for b in self.later_bands],
-                "tile": self.tile.value() or None,
-                "overlap": self.overlap.value(),
-            }
-            params.update(self.request_extent(earlier).as_request())
+            params = contract.request_params(
+                earlier=raster_path(earlier),
+                later=raster_path(later),
+                bands_earlier=[b.currentBand() for b in self.earlier_bands],
+                bands_later=[b.currentBand() for b in self.later_bands],
+                tile=self.tile.value() or None,
+                overlap=self.overlap.value(),
+                **self.request_extent(earlier).as_request(),
+            )
         except (LayerError, ExtentError):
             return None
         return params
@@ -718,7 +742,7 @@ class MtrsDockWidget(QgsDockWidget):
         if task.error is not None:
             err = task.error
             if err.code == "input_error":
-                self.pair_problem = err.message + (f" {err.hint}" if err.hint else "")
+                self.pair_problem = engine_error(err.message, err.hint, sep=" ")
                 self.alignment_label.setText(self.pair_problem)
             self.estimate_label.setText("")
             self._update_run_enabled()
@@ -885,22 +909,22 @@ class MtrsDockWidget(QgsDockWidget):
         prompts = self.prompts()
         if not prompts:
             raise DockInputError(tr("Type what changed, e.g. 'new buildings'."))
-        base = {
-            "earlier": raster_path(earlier),
-            "later": raster_path(later),
-            "model": self.model_source(),
-            "bands_earlier": [b.currentBand() for b in self.earlier_bands],
-            "bands_later": [b.currentBand() for b in self.later_bands],
-            "tile": self.tile.value() or None,
-            "overlap": self.overlap.value(),
-            "threshold": self.threshold.value(),
-            "presence_threshold": self.presence_threshold.value(),
-            "min_area": self.min_area.value(),
-            "simplify": self.simplify.value(),
-            "device": settings.load().device,
-            "overwrite": False,  # output_paths() picks names that do not exist
-        }
-        base.update(self.request_extent(earlier).as_request())
+        base = contract.request_params(  # keys: the request fields of engine.contract
+            earlier=raster_path(earlier),
+            later=raster_path(later),
+            model=self.model_source(),
+            bands_earlier=[b.currentBand() for b in self.earlier_bands],
+            bands_later=[b.currentBand() for b in self.later_bands],
+            tile=self.tile.value() or None,
+            overlap=self.overlap.value(),
+            threshold=self.threshold.value(),
+            presence_threshold=self.presence_threshold.value(),
+            min_area=self.min_area.value(),
+            simplify=self.simplify.value(),
+            device=settings.load().device,
+            overwrite=False,  # output_paths() picks names that do not exist
+            **self.request_extent(earlier).as_request(),
+        )
         jobs = []
         for prompt, path in zip(prompts, self.output_paths(prompts), strict=True):
             request = dict(base, prompts=[prompt], output=path)
@@ -1009,7 +1033,7 @@ class MtrsDockWidget(QgsDockWidget):
         if outcome.error is not None:
             err = outcome.error
             self.progress.setValue(0)
-            text = err.message + (f"\n{err.hint}" if err.hint else "")
+            text = engine_error(err.message, err.hint)
             self.status_label.setText(text)
             self.push_message(" ".join([*notes, text]), Qgis.Critical)
             return

@@ -31,7 +31,7 @@ from typing import Any
 from qgis.core import QgsProcessingException
 
 from . import engine_env
-from .i18n import tr
+from .i18n import engine_text, tr
 
 #: Seconds the engine gets to stop cleanly after SIGTERM. Then a second SIGTERM (the engine's "stop at once":
 #: it still removes temporary files) and, KILL_AFTER_S later, a kill. Fine-tuning passes a longer grace: it
@@ -224,7 +224,7 @@ def _relay(event: dict[str, Any], feedback) -> None:
             feedback.setProgress(max(0.0, min(100.0, 100.0 * float(event.get("done") or 0) / total)))
         message = str(event.get("message") or "")
         if message:
-            feedback.setProgressText(message)
+            feedback.setProgressText(engine_text(message))
     elif kind == "log":
         feedback.pushInfo(str(event.get("message") or ""))
     else:

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..engine.contract import DEFAULTS
 from . import ui_helpers
 from .i18n import tr
 
 #: Default presence threshold: the engine's own default (below it a prompt counts as absent from a tile).
-DEFAULT_THRESHOLD = 0.5
+DEFAULT_THRESHOLD = DEFAULTS["presence_threshold"]
 
 
 def verdicts(result: dict[str, Any]) -> dict[str, dict[str, Any]]:

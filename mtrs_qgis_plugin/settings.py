@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass, fields
 
 from qgis.core import QgsSettings
 
+from ..engine.contract import REQUEST
+
 PREFIX = "mtrs/"
 
 
@@ -25,13 +27,14 @@ class Options:
     model_user: str = ""  # name of the chosen user model (user_models) when model_kind is "user"
     model_folder: str = ""
     model_hub_id: str = ""
-    device: str = "auto"
-    tile: int = 0  # 0: the model's own size
-    overlap: int = 64
-    threshold: float = 0.5
-    presence_threshold: float = 0.5  # models with a presence head: below it a prompt counts as not found
-    min_area: float = 10.0  # m²: drops single-pixel specks; 0 keeps everything
-    simplify: float = 0.0
+    # analysis options: the starting values of engine.contract (min_area 10 m² drops single-pixel specks)
+    device: str = REQUEST["device"].interface_default
+    tile: int = REQUEST["tile"].interface_default  # 0: the model's own size
+    overlap: int = REQUEST["overlap"].interface_default
+    threshold: float = REQUEST["threshold"].interface_default
+    presence_threshold: float = REQUEST["presence_threshold"].interface_default
+    min_area: float = REQUEST["min_area"].interface_default
+    simplify: float = REQUEST["simplify"].interface_default
     load_probabilities: bool = False
     save_next_to_project: bool = False  # unnamed outputs beside the saved project instead of temp files
     extent_mode: str = "overlap"  # overlap | canvas | drawn | polygons

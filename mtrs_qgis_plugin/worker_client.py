@@ -21,9 +21,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from ..engine.contract import PROTOCOL_VERSION, Command, ErrorCode, Event
 from .engine_env import hidden_window_kwargs, worker_environment
 
-PROTOCOL = 1
+PROTOCOL = PROTOCOL_VERSION  # names, events and error codes: engine.contract, shared with the worker
 
 ProgressCallback = Callable[[int, int, str], None]
 CancelCheck = Callable[[], bool]
@@ -44,7 +45,7 @@ class WorkerDiedError(WorkerError):
     """The worker process exited or never became ready; the next request restarts it."""
 
     def __init__(self, message: str, detail: str | None = None):
-        super().__init__("worker_died", message, detail=detail)
+        super().__init__(ErrorCode.WORKER_DIED, message, detail=detail)
 
 
 class WorkerClient:
@@ -126,7 +127,7 @@ class WorkerClient:
                 return
             if proc.poll() is None:
                 try:
-                    self._send({"id": "shutdown", "cmd": "shutdown", "params": {}})
+                    self._send({"id": "shutdown", "cmd": Command.SHUTDOWN, "params": {}})
                     proc.stdin.close()
                 except (OSError, ValueError):
                     pass
@@ -182,7 +183,7 @@ class WorkerClient:
         try:
             return self._request_once(cmd, params, progress, cancel, timeout, seen)
         except WorkerDiedError:
-            if seen[0] or cmd == "shutdown":
+            if seen[0] or cmd == Command.SHUTDOWN:
                 raise
             return self._request_once(cmd, params, progress, cancel, timeout, seen)
 
@@ -202,24 +203,26 @@ class WorkerClient:
                 except queue.Empty:
                     if cancel is not None and not cancel_sent and cancel():
                         cancel_sent = True
-                        self._send({"id": f"c{rid}", "cmd": "cancel", "params": {"target": rid}})
+                        self._send({"id": f"c{rid}", "cmd": Command.CANCEL, "params": {"target": rid}})
                     if deadline is not None and time.monotonic() > deadline:
-                        raise WorkerError("timeout", f"The engine did not answer '{cmd}' in time.") from None
+                        raise WorkerError(
+                            ErrorCode.TIMEOUT, f"The engine did not answer '{cmd}' in time."
+                        ) from None
                     continue
                 event = msg.get("event")
                 if event != "_died":
                     seen[0] = True
-                if event == "progress":
+                if event == Event.PROGRESS:
                     if progress is not None:
                         progress(
                             int(msg.get("done", 0)), int(msg.get("total", 0)), str(msg.get("message", ""))
                         )
-                elif event == "result":
+                elif event == Event.RESULT:
                     return msg.get("result") or {}
-                elif event == "error":
+                elif event == Event.ERROR:
                     err = msg.get("error") or {}
                     raise WorkerError(
-                        str(err.get("code", "internal")),
+                        str(err.get("code", ErrorCode.INTERNAL)),
                         str(err.get("message", "unknown error")),
                         err.get("hint"),
                         err.get("detail"),
@@ -266,7 +269,7 @@ class WorkerClient:
             except ValueError:
                 self._stderr_tail.append(f"[stdout] {line}")
                 continue
-            if msg.get("event") == "ready":
+            if msg.get("event") == Event.READY:
                 self.ready_info = msg
                 self._ready.set()
                 continue

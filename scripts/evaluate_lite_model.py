@@ -71,7 +71,7 @@ ABSENT_OTHER = [
     "landslide on the hillside",
     "a volcanic lava flow",
 ]
-SEEN_NEGATIVE = "new swimming pools"  # the issue's example; a training negative phrase (reported apart)
+SEEN_NEGATIVE = "new swimming pools"  # stock absent-change example, also a training negative (reported apart)
 
 
 class Runner:
@@ -159,6 +159,28 @@ def counts(pred: np.ndarray, ref: np.ndarray) -> np.ndarray:
 def f1(tp_fp_fn: np.ndarray) -> float:
     tp, fp, fn = (int(v) for v in tp_fp_fn)
     return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
+
+
+def chip_metrics(model: str, work: Path, name: str) -> dict:
+    """`mtrs eval` (the reference protocol, plus presence accuracy on empty targets) on every held-out chip
+    of the recipe's exports, merged into one folder, with the expressions as written and shuffled."""
+    import subprocess
+
+    from train_lite_model import link_tree
+
+    merged = work / "heldout-all"
+    if not merged.exists():
+        tmp = work / "heldout-all.tmp"
+        for export in sorted((work / "heldout").iterdir()):
+            link_tree(export / "train", tmp)
+        tmp.rename(merged)
+    results = {}
+    for label, extra in (("as_written", []), ("shuffled", ["--shuffle-expressions"])):
+        cmd = [sys.executable, "-m", "engine.cli", "eval", "--model", model, "--data", str(merged)]
+        cmd += ["--device", "cpu", "--json", *extra]
+        done = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT)
+        results[label] = json.loads(done.stdout)
+    return results
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -267,6 +289,7 @@ def main(argv: list[str] | None = None) -> int:
         "mean_flagged_fraction": float(np.mean([a["flagged_fraction"] for a in unseen])),
         "max_flagged_fraction": float(np.max([a["flagged_fraction"] for a in unseen])),
     }
+    out["chips"] = chip_metrics(args.model, work, args.name)
     out["seconds"] = round(time.time() - t0, 1)
     (work / f"{args.name}.json").write_text(json.dumps(out, indent=1, default=float))
     print(

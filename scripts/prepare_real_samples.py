@@ -16,7 +16,10 @@ under 8 MB; the LEVIR-CD / DSIFN pixels are kept losslessly (PNG).
 Held out honestly (never used for training): Joplin chip 2 entirely, LEVIR-CD pairs test_2_* (two crops of
 one tile) and test_55_0256_0000, DSIFN pairs 2_4 and 6_3.
 
-    .venv/bin/python scripts/prepare_real_samples.py [--shared ../shared/data] [--out datasets/real-samples]
+    .venv/bin/python scripts/prepare_real_samples.py [--shared DATA] [--out datasets/real-samples]
+
+DATA is the folder of raw sample datasets (`levir-cd-samples/`, `dsifn-samples/`, `joplin-tornado/`); it is
+not part of the repository (default: `shared/data` beside the repository folder).
 """
 
 from __future__ import annotations

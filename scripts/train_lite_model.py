@@ -1,7 +1,7 @@
 """Train the bundled lite model (`engine/bundled/mtrefseg-r1-lite`) from its pretrained parts, reproducibly.
 
-Why one script: the model card's figures must come back with one command, on a fresh machine, within one
-working session. Steps, each skipped when its output is already there (so an interrupted run resumes with the
+Why one script: the model card's figures must come back with one command, on a fresh machine, in one
+sitting. Steps, each skipped when its output is already there (so an interrupted run resumes with the
 same command; the two trainings resume from their last checkpoint):
 
 1. export: every real change pair of the shared sample data goes through `mtrs export-training` (the same
@@ -14,7 +14,11 @@ same command; the two trainings resume from their last checkpoint):
 4. evaluate on the held-out scenes (scripts/evaluate_lite_model.py) and, with --install, copy the model into
    engine/bundled/ in half precision (the pretrained tensors that equal the pip packages' are not stored).
 
-    .venv/bin/python scripts/train_lite_model.py --shared ../shared/data --work build/lite-model --install
+    .venv/bin/python scripts/train_lite_model.py --shared DATA --work build/lite-model --install
+
+DATA is the folder of raw sample datasets that `scenes()` reads (LEVIR-CD and DSIFN-CD samples, EGY-BCD,
+SZTAKI AirChange, OSCD, the Joplin tornado chips); it is not part of the repository (default: `shared/data`
+beside the repository folder).
 
 The data's licences (several sources are research-only) are collected into the model card by --install.
 """

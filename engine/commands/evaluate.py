@@ -1,4 +1,4 @@
-"""`mtrs eval`: score a model on a dataset with the reference protocol (reference §4)."""
+"""`mtrs eval`: score a model on a dataset with the reference protocol (docs/REFERENCE.md R4)."""
 
 from __future__ import annotations
 

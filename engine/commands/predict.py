@@ -12,47 +12,50 @@ def _floats(text: str) -> list[str]:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("earlier", help="the earlier raster (any GDAL format); its grid and CRS are used")
-    parser.add_argument("later", help="the later raster (warped onto the earlier grid if needed)")
+    add_request_arguments(parser)
     parser.add_argument(
-        "--model", default=None, help="checkpoint folder or hub id (default: the bundled model)"
+        "--prompts",
+        dest="prompts_file",
+        metavar="FILE",
+        default=None,
+        help="text file with one prompt per line",
     )
-    parser.add_argument("--revision", default=None, help="hub revision of --model")
-    parser.add_argument("--prompt", action="append", default=[], help="change description (repeatable)")
-    parser.add_argument("--prompts", default=None, help="text file with one prompt per line")
-    parser.add_argument(
-        "--all-changes", action="store_true", help="all changed areas, no prompt (stage-1 head)"
-    )
-    parser.add_argument("-o", "--output", required=True, help="output vector file (.gpkg recommended)")
-    parser.add_argument(
-        "--bands-earlier", default=None, help="1-based bands, e.g. 1,2,3 (default first three)"
-    )
-    parser.add_argument("--bands-later", default=None, help="1-based bands of the later raster")
-    parser.add_argument(
-        "--extent", default=None, help="xmin,ymin,xmax,ymax[,CRS] (default CRS: the earlier's)"
-    )
-    parser.add_argument("--extent-wkt", default=None, help="clip polygon as WKT (in --extent-crs)")
-    parser.add_argument("--extent-crs", default=None, help="CRS of --extent-wkt (default: the earlier's)")
-    parser.add_argument("--tile", type=int, default=None, help="tile size in px (default: the model's size)")
-    parser.add_argument("--overlap", type=int, default=64, help="tile overlap in px (default 64)")
-    parser.add_argument("--threshold", type=float, default=0.5, help="probability threshold (default 0.5)")
-    parser.add_argument(
-        "--presence-threshold",
-        type=float,
-        default=0.5,
-        help="models with a presence head: below this presence probability the described change counts as "
-        "absent from a tile, and from the area when absent from every tile (0: off; default 0.5)",
-    )
-    parser.add_argument("--min-area", type=float, default=0.0, help="drop polygons smaller than this (m²)")
-    parser.add_argument("--fill-holes", type=float, default=0.0, help="fill holes smaller than this (m²)")
-    parser.add_argument("--simplify", type=float, default=0.0, help="simplification tolerance (map units)")
-    parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
-    parser.add_argument("--batch-size", type=int, default=None, help="tiles per batch (default: by device)")
-    parser.add_argument("--probabilities", default=None, help="also write the probability raster (.tif)")
-    parser.add_argument("--resampling", default="bilinear", help="resampling when warping the later raster")
-    parser.add_argument("--output-crs", default=None, help="CRS of the output (default: the earlier's)")
-    parser.add_argument("--overwrite", action="store_true", help="replace an existing output")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+_CLI_TYPES = {"int": int, "number": float, "str": str}
+
+
+def add_request_arguments(parser: argparse.ArgumentParser) -> None:
+    """One argument per AnalysisRequest field, built from engine.contract.REQUEST_FIELDS (flag, type,
+    default, help): the CLI cannot drift from the request. Each argument's dest is the field name. Lists
+    given as text (bands, extent) are parsed by build_request; ranges and choices are checked by
+    AnalysisRequest.validate, so a bad value gets the same message from the CLI and the worker."""
+    from engine.contract import REQUEST_FIELDS, REQUIRED
+
+    for f in REQUEST_FIELDS:
+        help_text = f.cli_help or f.help
+        if f.choices and f.cli_help is None:
+            help_text += f": {', '.join(f.choices)}"
+        if f.kind in ("int", "number", "str") and f.default not in (None, REQUIRED) and not f.cli_required:
+            help_text += f" (default {f.default})"
+        if not f.cli[0].startswith("-"):
+            parser.add_argument(f.name, help=help_text)
+            continue
+        metavar = f.flag.lstrip("-").replace("-", "_").upper()
+        kw: dict = {"dest": f.name, "help": help_text, "metavar": metavar}
+        if f.kind == "bool":
+            kw["action"] = "store_true"
+            del kw["metavar"]
+        elif f.kind.startswith("list") and not f.cli_text:
+            kw.update(action="append", default=[])
+        else:
+            kw["type"] = str if f.cli_text else _CLI_TYPES[f.kind]
+            if f.cli_required:
+                kw["required"] = True
+            else:
+                kw["default"] = None if f.cli_text else f.default
+        parser.add_argument(*f.cli, **kw)
 
 
 MAX_PROMPTS_FILE_BYTES = 1024 * 1024
@@ -102,69 +105,44 @@ def _check_prompts_file_is_not_an_output(args: argparse.Namespace) -> None:
     from engine.geo.outputs import check_collisions, planned_files
     from engine.geo.writer import driver_for
 
-    if not args.prompts:
+    if not args.prompts_file:
         return
     try:
         driver = driver_for(args.output)
     except MtrsError:
         driver = None
     outputs = planned_files(args.output, driver) + ([args.probabilities] if args.probabilities else [])
-    check_collisions(outputs, [args.prompts])
+    check_collisions(outputs, [args.prompts_file])
 
 
 def build_request(args: argparse.Namespace):
+    from engine.contract import REQUEST_NAMES
     from engine.errors import InputError
-    from engine.geo.raster import parse_bands
+    from engine.geo.input_files import parse_bands  # no GDAL: bad options fail fast
     from engine.pipeline import AnalysisRequest
 
-    prompts = list(args.prompt)
-    if args.prompts:
-        prompts += read_prompts_file(args.prompts)
-    extent, extent_crs = None, args.extent_crs
+    values = {name: getattr(args, name) for name in REQUEST_NAMES}  # one dest per request field
+    values["prompts"] = list(args.prompts)
+    if args.prompts_file:
+        values["prompts"] += read_prompts_file(args.prompts_file)
+    values["bands_earlier"] = parse_bands(args.bands_earlier)
+    values["bands_later"] = parse_bands(args.bands_later)
     if args.extent:
         parts = _floats(args.extent)
         if len(parts) not in (4, 5):
             raise InputError("--extent must be xmin,ymin,xmax,ymax[,CRS]")
         try:
-            extent = [float(v) for v in parts[:4]]
+            values["extent"] = [float(v) for v in parts[:4]]
         except ValueError:
             raise InputError(f"--extent has a non-number: {args.extent}") from None
         if len(parts) == 5:
-            extent_crs = parts[4]
-    if args.all_changes and prompts:
+            values["extent_crs"] = parts[4]
+    if args.all_changes and values["prompts"]:
         raise InputError("--all-changes takes no prompt")
-    return AnalysisRequest(
-        earlier=args.earlier,
-        later=args.later,
-        prompts=prompts,
-        output=args.output,
-        model=args.model,
-        revision=args.revision,
-        bands_earlier=parse_bands(args.bands_earlier),
-        bands_later=parse_bands(args.bands_later),
-        extent=extent,
-        extent_crs=extent_crs,
-        extent_wkt=args.extent_wkt,
-        tile=args.tile,
-        overlap=args.overlap,
-        threshold=args.threshold,
-        presence_threshold=args.presence_threshold,
-        min_area=args.min_area,
-        fill_holes=args.fill_holes,
-        simplify=args.simplify,
-        device=args.device,
-        batch_size=args.batch_size,
-        probabilities=args.probabilities,
-        overwrite=args.overwrite,
-        all_changes=args.all_changes,
-        resampling=args.resampling,
-        output_crs=args.output_crs,
-    )
+    return AnalysisRequest(**values)
 
 
 def run(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
     from engine.pipeline import analyse
 
     request = build_request(args)
@@ -176,6 +154,8 @@ def run(args: argparse.Namespace) -> int:
         if args.quiet:
             return
         if bar is None:
+            from tqdm import tqdm  # only once the run is under way
+
             bar = tqdm(total=total, unit="tile", file=sys.stderr, dynamic_ncols=True)
         bar.n = done
         bar.set_postfix_str(message, refresh=True)

@@ -1,4 +1,4 @@
-"""Turning the MTRefSeg-21K on-disk layout into a flat list of samples (reference §1.3–1.4).
+"""Turning the MTRefSeg-21K on-disk layout into a flat list of samples (docs/REFERENCE.md R1.3–R1.4).
 
 One JSON per image pair lists its expressions; every expression is one sample. The mask of expression k is
 found in this order (the reference val loader's order, then the polygon fallback of the GSVA/LISA loaders):
@@ -133,7 +133,8 @@ def load_split(split_dir: Path) -> tuple[list[SampleRecord], LoadReport]:
     if not ann_dir.is_dir():
         raise InputError(
             f"{split_dir} has no referring_expression/ folder",
-            hint="point at a split folder with A/, B/, masks/ and referring_expression/ (reference §1.3)",
+            hint="point at a split folder with A/, B/, masks/ and referring_expression/ "
+            "(docs/REFERENCE.md R1.3)",
         )
     records: list[SampleRecord] = []
     report = LoadReport()

@@ -1,4 +1,5 @@
-"""Optional train-time augmentation (off by default: the reference trains without any, §3.1).
+"""Optional train-time augmentation (off by default: the reference trains without any; docs/REFERENCE.md
+R3.1).
 
 Geometric transforms (flips, 90° rotations) are applied identically to both dates and the mask so the change
 stays where it is; photometric jitter (brightness, contrast, per-channel gain) is drawn independently per

@@ -1,4 +1,5 @@
-"""Stage-1 change-detection reader: pairs `A/<stem>`, `B/<stem>` and a binary change mask (reference §1.5).
+"""Stage-1 change-detection reader: pairs `A/<stem>`, `B/<stem>` and a binary change mask
+(docs/REFERENCE.md R1.5).
 
 The mask of a pair is looked up as `label/<stem>.*` (LEVIR-CD style), then `masks/<stem>.*` (the MTRefSeg
 pretraining layout), then `masks_all/<stem>.*` (the union-of-changes masks written by `mtrs synth`), so the

@@ -1,4 +1,4 @@
-"""MTRefSeg-21K reader: one sample per (image pair, referring expression), reference §1.3–1.4."""
+"""MTRefSeg-21K reader: one sample per (image pair, referring expression), docs/REFERENCE.md R1.3–R1.4."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from engine.data.image_io import image_size, rasterise_polygons, read_mask, read
 from engine.data.items import make_item
 from engine.errors import InputError
 
-# The paper's three settings: name -> (train folder, evaluation folder) under the root (reference §1.2).
+# The paper's three settings: name -> (train folder, evaluation folder) under the root
+# (docs/REFERENCE.md R1.2).
 SETTINGS: dict[str, tuple[str, str]] = {
     "TV": ("train_FINAL_CLEAN", "val_FINAL_CLEAN"),
     "NS": ("NS_FINAL_CLEAN_train", "NS_FINAL_CLEAN_val"),

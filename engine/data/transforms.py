@@ -1,4 +1,4 @@
-"""Letterboxing for dataset items, on top of `engine.model.preprocess` (reference §5.1).
+"""Letterboxing for dataset items, on top of `engine.model.preprocess` (docs/REFERENCE.md R5.1).
 
 Images and normalisation use the model's own functions so training, evaluation and the pipeline cannot drift
 apart. Masks are resized here with torch's "nearest" (floor(dst · src/dst)), which is what cv2.INTER_NEAREST

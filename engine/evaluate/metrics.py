@@ -1,4 +1,4 @@
-"""Evaluation metrics, exactly as the reference protocol (reference §4), plus change-detection metrics.
+"""Evaluation metrics: the reference protocol exactly (docs/REFERENCE.md R4), plus change-detection metrics.
 
 Referring segmentation, per (pair, expression) sample, prediction = logit > 0:
   I = |P∧G|, U = |P|+|G|−I, IoU = I/(U+1e-6); both empty -> IoU = 1; exactly one empty -> 0.

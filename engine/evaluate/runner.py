@@ -1,4 +1,4 @@
-"""Running a model over a dataset and scoring it with the reference protocol (reference §4).
+"""Running a model over a dataset and scoring it with the reference protocol (docs/REFERENCE.md R4).
 
 Stage 2 (referring): `model.encode_pair` + `model.segment(feats, expressions)`, scored in the letterboxed
 frame against the letterboxed GT (the reference protocol) and, separately, at original resolution (logits

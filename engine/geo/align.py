@@ -1,12 +1,13 @@
 """Co-registration of the two dates: the analysis happens on the EARLIER raster's pixel grid.
 
-Why: never assume two rasters line up (DESIGN decision 3). Same CRS and the same grid (up to a whole-pixel
-offset) → plain windowed reads of both. Anything else (other CRS, resolution, rotation, sub-pixel shift) → the
-later raster is read through a GDAL warped VRT onto the earlier grid, so every tile of both dates covers
-exactly the same ground. The analysis extent is the overlap of both footprints, optionally clipped to a
-bounding box or polygon given in any CRS; footprints are compared antimeridian-aware (`project_bounds`).
-A raster georeferenced by ground control points only is warped with them. Two plain images without any
-georeference are compared pixel for pixel only when the caller asks for it (`allow_pixel_coordinates`).
+Why: never assume two rasters line up (a misregistered pair shows change everywhere). Same CRS and the same
+grid (up to a whole-pixel offset) → plain windowed reads of both. Anything else (other CRS, resolution,
+rotation, sub-pixel shift) → the later raster is read through a GDAL warped VRT onto the earlier grid, so
+every tile of both dates covers exactly the same ground. The analysis extent is the overlap of both
+footprints, optionally clipped to a bounding box or polygon given in any CRS; footprints are compared
+antimeridian-aware (`project_bounds`). A raster georeferenced by ground control points only is warped with
+them. Two plain images without any georeference are compared pixel for pixel only when the caller asks for it
+(`allow_pixel_coordinates`).
 """
 
 from __future__ import annotations
@@ -27,11 +28,10 @@ from rasterio.warp import transform as transform_points
 from rasterio.warp import transform_geom
 from rasterio.windows import Window
 
+from engine.contract import GRID_TOLERANCE_PX, RESOLUTION_NOTE_RATIO  # shared with the dock's preview
 from engine.errors import InputError
 from engine.geo.raster import RasterInfo, open_checked
 
-GRID_TOLERANCE_PX = 1e-3  # origin differences below this fraction of a pixel count as the same grid
-RESOLUTION_NOTE_RATIO = 1.5  # pixel sizes differing more than this are reported
 PIXEL_MODE_NOTE = (
     "neither image is georeferenced: working in pixel coordinates (x = column, y = row from the top-left "
     "corner; areas and lengths in pixels)"

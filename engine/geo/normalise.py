@@ -1,7 +1,7 @@
 """Joint radiometric normalisation of the two dates to the model's 0–255 input scale.
 
 Why joint: a per-image min–max stretch maps two differently-exposed images of the SAME ground to different
-values and so fakes change (DESIGN decision 3). The stretch is computed once, from percentiles of samples of
+values and so fakes change. The stretch is computed once, from percentiles of samples of
 BOTH dates pooled per channel, and applied identically to every tile of both dates. 8-bit imagery is passed
 through unchanged because that is what the model was trained on.
 """

@@ -14,6 +14,7 @@ import rasterio
 from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
 
 from engine.errors import InputError
+from engine.geo.input_files import check_input_file, is_local, parse_bands  # noqa: F401 (parse_bands: API)
 
 MAX_CHECKED_BLOCKS = 200_000  # header look-ups per band for the truncation check (about 0.5 s)
 
@@ -33,18 +34,6 @@ class RasterInfo:
     mtime: float
     size: int
     georef: str = "transform"  # "transform", "gcps" (warped with its GCPs) or "none" (pixel coordinates)
-
-
-def parse_bands(text: str | list[int] | tuple[int, ...] | None) -> list[int] | None:
-    """'1,2,3' or [1, 2, 3] -> [1, 2, 3]; None stays None (= default selection)."""
-    if text is None or text == "" or text == []:
-        return None
-    if isinstance(text, str):
-        try:
-            return [int(part) for part in text.replace(" ", "").split(",") if part]
-        except ValueError:
-            raise InputError(f"bands must be comma-separated integers, got '{text}'") from None
-    return [int(b) for b in text]
 
 
 def select_bands(count: int, requested: list[int] | None, path: str) -> tuple[int, ...]:
@@ -80,11 +69,8 @@ def open_checked(
     accepted; its info then has `georef == "none"` (the caller decides what that means)."""
     path = os.fspath(path)
     name = os.path.basename(path) or path
-    local = "://" not in path and not path.startswith("/vsi")
-    if local and not os.path.exists(path):
-        raise InputError(f"input raster not found: {path}")
-    if local and os.path.isdir(path):
-        raise InputError(f"{path} is a folder, not a raster file", hint="give the raster file inside it")
+    local = is_local(path)
+    check_input_file(path)
     try:
         with warnings.catch_warnings():
             # plain images are reported below in words; rasterio's warning would print a library path

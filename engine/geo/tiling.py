@@ -3,7 +3,7 @@
 Why a cosine ramp: a model's prediction is least reliable near a tile's border (little context). Weighting
 each tile by a window that falls towards its borders over the overlap width, accumulating weight × probability
 and dividing by the summed weights, gives a smooth, seam-free mosaic in which every pixel is mostly decided by
-the tile that sees it best (anchors T4). The floor keeps region-edge pixels (seen by one tile only) exact.
+the tile that sees it best. The floor keeps region-edge pixels (seen by one tile only) exact.
 """
 
 from __future__ import annotations

@@ -1,14 +1,15 @@
 """Probabilities → change polygons, block by block, merged across block borders.
 
 Why blocks: a full-scene mask does not fit in RAM for big rasters and `rasterio.features.shapes` on one
-huge, noisy mask is very slow (anchors T3, T6). The pipeline streams: the blender's finished strips are
+huge, noisy mask is very slow. The pipeline streams: the blender's finished strips are
 gathered into full-width blocks of about BLOCK² pixels (`StripPolygoniser`), so no full-scene array or
 temporary raster exists. Each block is thresholded and labelled (4-connectivity) in runs of rows that hold
 foreground; components that are certainly smaller than the minimum area and do not reach the block border
 are dropped (the cheap, exact part of a sieve); each component becomes one polygon in PIXEL coordinates (few
 components: traced one by one inside their bounding boxes, so GDAL scans only the changed area). Parts that
-reach an inner block border are joined when they share an edge (union-find over an STRtree) and unioned, so
-an object crossing a block or tile border comes out as ONE polygon. The exact area filter, hole filling and
+reach the seam between two blocks are joined when they share an edge (connected components, with
+scipy.sparse.csgraph, of the edge-sharing pairs an STRtree finds) and unioned, so an object crossing a block
+or tile border comes out as ONE polygon. The exact area filter, hole filling and
 simplification then run on the merged polygons in map units.
 """
 
@@ -24,6 +25,8 @@ from rasterio.features import shapes
 from rasterio.transform import Affine
 from rasterio.windows import Window
 from scipy import ndimage
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 from shapely.geometry import Polygon, shape
 
 from engine.errors import Cancelled
@@ -55,16 +58,11 @@ class ChangePolygon:
     pixel_centroid: tuple[float, float]  # (col, row) in the region
 
 
-def _blocks(width: int, height: int, block: int) -> Iterator[Window]:
-    for r in range(0, height, block):
-        for c in range(0, width, block):
-            yield Window(c, r, min(block, width - c), min(block, height - r))
-
-
 def _block_parts(
-    prob: np.ndarray, window: Window, width: int, height: int, threshold: float, min_pixels: float
+    prob: np.ndarray, window: Window, height: int, threshold: float, min_pixels: float
 ) -> list[Part]:
-    """Connected components of one block as pixel-coordinate polygons with their probability statistics.
+    """Connected components of one full-width block as pixel-coordinate polygons with their probability
+    statistics.
 
     Rows without foreground cannot be crossed by a component, so the block is split into runs of rows that
     have foreground and each run is labelled on its own: labelling, the statistics (bincount / ufunc.at on the
@@ -75,15 +73,14 @@ def _block_parts(
     if not busy.any():
         return []
     c0, r0 = int(window.col_off), int(window.row_off)
-    h, w = mask.shape
-    # edges of the block that are inner borders of the region (a part touching one may continue beyond it)
-    left, right = c0 > 0, c0 + w < width
+    h = mask.shape[0]
     edges = np.flatnonzero(np.diff(np.concatenate(([0], busy.view(np.int8), [0]))))
     parts: list[Part] = []
     for ra, rb in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):
+        # a part touching a seam with another block (above or below) may continue there
         top = ra == 0 and r0 > 0
         bottom = rb == h and r0 + h < height
-        parts += _run_parts(prob[ra:rb], mask[ra:rb], c0, r0 + ra, (top, bottom, left, right), min_pixels)
+        parts += _run_parts(prob[ra:rb], mask[ra:rb], c0, r0 + ra, (top, bottom), min_pixels)
     return parts
 
 
@@ -92,10 +89,10 @@ def _run_parts(
     mask: np.ndarray,
     c0: int,
     r0: int,
-    inner: tuple[bool, bool, bool, bool],
+    inner: tuple[bool, bool],
     min_pixels: float,
 ) -> list[Part]:
-    """Components of a run of rows; `inner` = (top, bottom, left, right) edge continues into another block."""
+    """Components of a run of rows; `inner` = whether the (top, bottom) edge continues into another block."""
     labels, n = ndimage.label(mask, structure=_FOUR)
     fg_labels = labels[mask]
     fg_prob = prob[mask].astype(np.float64)
@@ -104,7 +101,7 @@ def _run_parts(
     maxima = np.full(n + 1, -np.inf)
     np.maximum.at(maxima, fg_labels, fg_prob)
     border = np.zeros(n + 1, dtype=bool)
-    for is_inner, edge in zip(inner, (labels[0], labels[-1], labels[:, 0], labels[:, -1]), strict=True):
+    for is_inner, edge in zip(inner, (labels[0], labels[-1]), strict=True):
         if is_inner:
             border[edge] = True
     border[0] = False
@@ -146,23 +143,16 @@ def _merge_border_parts(parts: list[Part]) -> list[Part]:
     """Join parts that share an edge (not just a corner) and union each group into one polygon."""
     if len(parts) < 2:
         return parts
-    geoms = [p.geom for p in parts]
-    tree = shapely.STRtree(geoms)
-    parent = list(range(len(parts)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    left, right = tree.query(geoms, predicate="intersects")
-    for i, j in zip(left.tolist(), right.tolist(), strict=True):
-        if i < j and find(i) != find(j) and shapely.intersection(geoms[i], geoms[j]).length > 0:
-            parent[find(i)] = find(j)
+    geoms = np.array([p.geom for p in parts], dtype=object)
+    left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
+    pairs = left < right
+    left, right = left[pairs], right[pairs]
+    shared = shapely.length(shapely.intersection(geoms[left], geoms[right])) > 0  # an edge, not a corner
+    graph = coo_matrix((np.ones(int(shared.sum()), bool), (left[shared], right[shared])), (len(parts),) * 2)
+    _, group_of = connected_components(graph, directed=False)
     groups: dict[int, list[int]] = {}
-    for i in range(len(parts)):
-        groups.setdefault(find(i), []).append(i)
+    for i, g in enumerate(group_of.tolist()):
+        groups.setdefault(g, []).append(i)
     merged = []
     for members in groups.values():
         if len(members) == 1:
@@ -194,11 +184,18 @@ def _shapely_affine(t: Affine) -> list[float]:
     return [t.a, t.b, t.d, t.e, t.c, t.f]
 
 
-class Polygoniser:
-    """Streaming polygoniser: feed probability blocks in any order with `add`, get the polygons from `finish`.
+class StripPolygoniser:
+    """Streaming polygoniser: takes full-width row strips in top-to-bottom order (as the blender flushes
+    them), polygonises them in blocks of about `block_pixels` (few seams, bounded memory) and finishes
+    polygons as soon as they are final.
 
     Why streaming: the pipeline polygonises the blended probabilities as they leave the strip blender, so no
-    full-scene probability array or temporary raster is ever needed (memory flat in the raster size).
+    full-scene probability array or temporary raster is ever needed (memory flat in the raster size). The
+    blocks span the full width, so a part can only continue through the seam below its block. After each
+    block, the parts touching the seam above it are merged with the waiting parts of the block before; every
+    polygon that does not reach the open seam below is final and goes to `emit` (or is collected for `finish`
+    when there is no `emit`). Only the parts on the one open seam wait in memory, so the memory does not grow
+    with the number of polygons (a noisy model makes hundreds of thousands).
     """
 
     def __init__(
@@ -211,6 +208,9 @@ class Polygoniser:
         min_area: float = 0.0,
         fill_holes: float = 0.0,
         simplify: float = 0.0,
+        *,
+        block_pixels: int | None = None,
+        emit: Callable[[list[ChangePolygon]], None] | None = None,
     ):
         self.width, self.height, self.transform, self.measurer = width, height, transform, measurer
         self.threshold, self.min_area, self.fill_holes, self.simplify = (
@@ -222,75 +222,6 @@ class Polygoniser:
         self.min_pixels = 0.0
         if min_area > 0:
             self.min_pixels = 0.5 * min_area / max(measurer.max_pixel_area(transform, width, height), 1e-12)
-        self.interior: list[Part] = []
-        self.border: list[Part] = []
-
-    def add(self, window: Window, prob: np.ndarray) -> None:
-        """Polygonise one block (`prob` = probabilities of `window` of the region, nodata < 0)."""
-        for part in _block_parts(prob, window, self.width, self.height, self.threshold, self.min_pixels):
-            (self.border if part.on_border else self.interior).append(part)
-
-    def finish(self) -> list[ChangePolygon]:
-        """Merge parts across block borders, then fill holes, simplify, measure and filter in map units."""
-        parts = self.interior + _merge_border_parts(self.border)
-        self.interior, self.border = [], []
-        return self._finalise(parts)
-
-    def _finalise(self, parts: list[Part]) -> list[ChangePolygon]:
-        """Pixel-space parts (final: nothing more will merge into them) → measured map polygons, sorted top to
-        bottom, left to right; `parts` is emptied as it goes (one geometry copy alive at a time)."""
-        aff = _shapely_affine(self.transform)
-        out: list[ChangePolygon] = []
-        while parts:
-            part = parts.pop()
-            geom_px = _fill_holes(part.geom, self.transform, self.measurer, self.fill_holes)
-            geom = shapely.affinity.affine_transform(geom_px, aff)
-            if self.simplify > 0:
-                geom = shapely.make_valid(shapely.simplify(geom, self.simplify, preserve_topology=True))
-                geom = _largest_polygonal(geom)
-                if geom is None:
-                    continue
-            elif not geom.is_valid:
-                geom = _largest_polygonal(shapely.make_valid(geom))
-                if geom is None:
-                    continue
-            area, perimeter = self.measurer.area_perimeter(geom)
-            if area < self.min_area:
-                continue
-            c = geom_px.centroid
-            out.append(
-                ChangePolygon(
-                    geom, area, perimeter, part.prob_sum / max(part.count, 1), part.prob_max, (c.x, c.y)
-                )
-            )
-        out.sort(key=_reading_order)
-        return out
-
-
-def _reading_order(p: ChangePolygon) -> tuple[float, float]:
-    return (p.pixel_centroid[1], p.pixel_centroid[0])
-
-
-class StripPolygoniser(Polygoniser):
-    """Takes full-width row strips in top-to-bottom order (as the blender flushes them), polygonises them
-    in blocks of about `block_pixels` (few seams, bounded memory) and finishes polygons as soon as they are
-    final.
-
-    Why streaming output: the blocks span the full width, so a part can only continue through the seam below
-    its block. After each block, the parts touching the seam above it are merged with the waiting parts of the
-    block before; every polygon that does not reach the open seam below is final and goes to `emit` (or is
-    collected for `finish` when there is no `emit`). Only the parts on the one open seam wait in memory, so
-    the memory does not grow with the number of polygons (a noisy model makes hundreds of thousands).
-    """
-
-    def __init__(
-        self,
-        *args,
-        block_pixels: int | None = None,
-        emit: Callable[[list[ChangePolygon]], None] | None = None,
-        **kwargs,
-    ):
-        super().__init__(*args, **kwargs)
         block_pixels = BLOCK * BLOCK if block_pixels is None else block_pixels
         self.block_rows = max(1, block_pixels // max(self.width, 1))
         self.emit = emit
@@ -315,7 +246,7 @@ class StripPolygoniser(Polygoniser):
         open_seam = bottom < self.height
         final: list[Part] = []
         waiting: list[Part] = []
-        for part in _block_parts(prob, window, self.width, self.height, self.threshold, self.min_pixels):
+        for part in _block_parts(prob, window, self.height, self.threshold, self.min_pixels):
             (waiting if part.on_border else final).append(part)
         merged, self._open = _merge_border_parts(self._open + waiting), []
         for part in merged:
@@ -352,6 +283,40 @@ class StripPolygoniser(Polygoniser):
         done.sort(key=_reading_order)
         return done
 
+    def _finalise(self, parts: list[Part]) -> list[ChangePolygon]:
+        """Pixel-space parts (final: nothing more will merge into them) → measured map polygons, sorted top to
+        bottom, left to right; `parts` is emptied as it goes (one geometry copy alive at a time)."""
+        aff = _shapely_affine(self.transform)
+        out: list[ChangePolygon] = []
+        while parts:
+            part = parts.pop()
+            geom_px = _fill_holes(part.geom, self.transform, self.measurer, self.fill_holes)
+            geom = shapely.affinity.affine_transform(geom_px, aff)
+            if self.simplify > 0:
+                geom = shapely.make_valid(shapely.simplify(geom, self.simplify, preserve_topology=True))
+                geom = _largest_polygonal(geom)
+                if geom is None:
+                    continue
+            elif not geom.is_valid:
+                geom = _largest_polygonal(shapely.make_valid(geom))
+                if geom is None:
+                    continue
+            area, perimeter = self.measurer.area_perimeter(geom)
+            if area < self.min_area:
+                continue
+            c = geom_px.centroid
+            out.append(
+                ChangePolygon(
+                    geom, area, perimeter, part.prob_sum / max(part.count, 1), part.prob_max, (c.x, c.y)
+                )
+            )
+        out.sort(key=_reading_order)
+        return out
+
+
+def _reading_order(p: ChangePolygon) -> tuple[float, float]:
+    return (p.pixel_centroid[1], p.pixel_centroid[0])
+
 
 def polygonise(
     read_block: Callable[[Window], np.ndarray],
@@ -368,12 +333,25 @@ def polygonise(
 ) -> list[ChangePolygon]:
     """Polygons of `read_block(window) >= threshold` over a width×height region with geotransform `transform`.
 
-    `read_block` returns the probabilities (float, nodata < 0) of a window of the region.
+    `read_block` returns the probabilities (float, nodata < 0) of a window of the region. The region is read
+    in full-width blocks of about `block`² pixels and goes through the same `StripPolygoniser` as a
+    `mtrs predict` run, so both give the same polygons.
     """
-    poly = Polygoniser(width, height, transform, measurer, threshold, min_area, fill_holes, simplify)
-    for window in _blocks(width, height, block):
+    poly = StripPolygoniser(
+        width,
+        height,
+        transform,
+        measurer,
+        threshold,
+        min_area,
+        fill_holes,
+        simplify,
+        block_pixels=block * block,
+    )
+    for top in range(0, height, poly.block_rows):
         if cancel is not None and cancel():
             raise Cancelled("cancelled while polygonising")
+        window = Window(0, top, width, min(poly.block_rows, height - top))
         poly.add(window, read_block(window))
     return poly.finish()
 

@@ -2,8 +2,8 @@
 or any OGR vector format chosen by the file extension.
 
 Why atomic: a cancelled or crashed run must never leave a half-written file that looks like a result
-(DESIGN decision 3). Everything is written into a hidden temporary folder next to the output and moved into
-place with `os.replace` only when complete (the main file last, so its presence means "finished").
+(docs/PIPELINE.md, step 9). Everything is written into a hidden temporary folder next to the output and moved
+into place with `os.replace` only when complete (the main file last, so its presence means "finished").
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ _DRIVERS = {
     ".csv": "CSV",  # geometry as a WKT column (GEOMETRY=AS_WKT)
 }
 
-# (name, OGR type name, width) of the attribute table, in order (INTERFACES: issue 5, requirement 9)
+# (name, OGR type name, width) of the attribute table, in order (documented in docs/PIPELINE.md, step 9)
 FIELDS: list[tuple[str, str]] = [
     ("id", "int"),
     ("area_m2", "real"),
@@ -152,20 +152,6 @@ class Feature:
 
 def utc_now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def write_features(
-    path: str,
-    layer_name: str,
-    crs_wkt: str,
-    features: list[Feature],
-    run_record: dict,
-    overwrite: bool = False,
-) -> None:
-    """Write `features` (+ style, + run record) to `path` atomically; OutputError on any failure."""
-    with FeatureWriter(path, layer_name, crs_wkt, overwrite) as writer:
-        writer.write(features)
-        writer.commit(run_record)
 
 
 class FeatureWriter:

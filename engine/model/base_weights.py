@@ -1,5 +1,6 @@
-"""Pretrained base weights for a new paper-preset model (reference §3.3 build order): Swin from timm weights,
-the language model and its tokenizer from a Phi checkpoint (hub id such as `microsoft/phi-1_5`, or a folder).
+"""Pretrained base weights for a new paper-preset model (build order of docs/REFERENCE.md R3.3): Swin from
+timm weights, the language model and its tokenizer from a Phi checkpoint (hub id such as `microsoft/phi-1_5`,
+or a folder).
 
 The reference starts Swin and the decoders from a Mask2Former COCO *pickle*; MTRS never unpickles, so Swin
 comes from timm's safetensors weights (e.g. `timm/swin_base_patch4_window12_384.ms_in1k`) and the decoders
@@ -121,8 +122,8 @@ def config_for_base_language_model(cfg: ModelConfig, lm: nn.Module, vocab_size: 
 def copy_base_language_model(target: nn.Module, base: nn.Module, old_vocab: int, pad_id: int | None) -> None:
     """Copy the base LM into the model's LM (bias-free lm_head, vocab resized to the tokenizer).
 
-    Rows of tokens the tokenizer had are copied; an added [PAD] gets the mean row (reference §2.6), [SEG]
-    keeps its fresh random row.
+    Rows of tokens the tokenizer had are copied; an added [PAD] gets the mean row (docs/REFERENCE.md R2.6),
+    [SEG] keeps its fresh random row.
     """
     body = {k: v for k, v in base.model.state_dict().items() if not k.startswith("embed_tokens.")}
     target.model.load_state_dict(body, strict=False)

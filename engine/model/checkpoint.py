@@ -1,4 +1,5 @@
-"""Saving and loading MTRefSeg-R1 checkpoints (DESIGN decision 5).
+"""Saving and loading MTRefSeg-R1 checkpoints; weights are data and are loaded safely (docs/MODEL.md
+"Checkpoints").
 
 A checkpoint is a folder: `config.json` (ModelConfig + format marker), `model.safetensors`, and the tokenizer
 files. It is found as a local folder or a hub repository (huggingface_hub `snapshot_download`, with revision

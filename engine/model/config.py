@@ -2,8 +2,9 @@
 the paper model, the toy model and the lite model run exactly the same code; presets are instances of this
 class, and no module below this one looks at a preset's name.
 
-Fields are grouped by component in the order of the data flow (reference §2.1). Derived sizes (visual-token
-grid, groups of GroupNorm, ...) are computed by the modules themselves from these fields.
+Fields are grouped by component in the order of the data flow (docs/REFERENCE.md R2.1; the "R2.x" in the
+comments below are that page's sections). Derived sizes (visual-token grid, groups of GroupNorm, ...) are
+computed by the modules themselves from these fields.
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ LANGUAGE_ROUTES = (LANGUAGE_CAUSAL_LM, LANGUAGE_SENTENCE)
 IMAGENET_MEAN_255 = (123.675, 116.28, 103.53)
 IMAGENET_STD_255 = (58.395, 57.12, 57.375)
 
-# Reference §2.7, verbatim (the system sentence is one line; "<image>" slots are T1 then T2; "<refer>" is the
-# expression followed by [SEG]). The answer's "<seg>" slot is dropped, as in the reference
+# docs/REFERENCE.md R2.7, verbatim (the system sentence is one line; "<image>" slots are T1 then T2; "<refer>"
+# is the expression followed by [SEG]). The answer's "<seg>" slot is dropped, as in the reference
 # (use_seg_query=False).
 DEFAULT_SYSTEM = (
     "You are a helpful language and vision assistant. You are able to understand the visual content that the "
@@ -66,12 +67,12 @@ TOKENIZER_BUNDLED_CORPUS = "bundled-corpus-bpe"
 
 @dataclass
 class ModelConfig:
-    """Hyper-parameters of MTRefSeg-R1 (defaults = the paper model, reference §2)."""
+    """Hyper-parameters of MTRefSeg-R1 (defaults = the paper model, docs/REFERENCE.md R2)."""
 
     name: str = "mtrefseg-r1"
-    image_size: int = 1024  # square letterboxed input the model is trained at (reference §5.1)
+    image_size: int = 1024  # square letterboxed input the model is trained at (docs/REFERENCE.md R5.1)
 
-    # §2.2 vision encoder, shared by both dates: the family, then the Swin fields (family "swin") or the timm
+    # R2.2 vision encoder, shared by both dates: the family, then the Swin fields (family "swin") or the timm
     # fields (family "timm"). `encoder_weights_package` names the pip package whose pretrained weights start a
     # new model (engine/model/pip_weights.py); a checkpoint may then omit those weights while unchanged.
     encoder: str = ENCODER_SWIN
@@ -92,10 +93,10 @@ class ModelConfig:
     swin_mlp_ratio: float = 4.0
     swin_drop_path: float = 0.3
 
-    # §2.3 bi-temporal fusion
+    # R2.3 bi-temporal fusion
     fusion: str = "change_aware"
 
-    # §2.4 pixel decoder (MSDeformAttn encoder + FPN) and §2.8 mask decoder share the hidden width
+    # R2.4 pixel decoder (MSDeformAttn encoder + FPN) and R2.8 mask decoder share the hidden width
     hidden_dim: int = 256
     pixel_decoder_layers: int = 6
     pixel_decoder_heads: int = 8
@@ -107,7 +108,7 @@ class ModelConfig:
     num_queries: int = 100  # stage-1 learned queries (stage 2 uses the one language query)
     num_feature_levels: int = 3
 
-    # §2.6 language model: the route (LANGUAGE_ROUTES), then the dims of the LM (PhiForCausalLM, Phi-1.5 dims
+    # R2.6 language model: the route (LANGUAGE_ROUTES), then the dims of the LM (PhiForCausalLM, Phi-1.5 dims
     # by default) or of the sentence encoder (BertModel). `lm_weights_package`: as encoder_weights_package.
     language: str = LANGUAGE_CAUSAL_LM
     lm_weights_package: str = ""
@@ -123,7 +124,7 @@ class ModelConfig:
     lm_layer_norm_eps: float = 1e-5
     lm_type_vocab_size: int = 2  # sentence encoder only (BERT token types)
 
-    # §2.7 description projector (Perceiver block) width
+    # R2.7 description projector (Perceiver block) width
     desc_dim: int = 512
     desc_heads: int = 8
 
@@ -131,7 +132,7 @@ class ModelConfig:
     # (engine/model/presence.py); off in the paper preset, which has none
     presence_head: bool = False
 
-    # §2.7 prompt, tokenizer and limits
+    # R2.7 prompt, tokenizer and limits
     tokenizer: str = TOKENIZER_FROM_LANGUAGE_MODEL
     prompt_template: str = DEFAULT_PROMPT_TEMPLATE
     answer_template: str = DEFAULT_ANSWER_TEMPLATE
@@ -170,7 +171,7 @@ class ModelConfig:
 
     @property
     def tokens_per_image(self) -> int:
-        """Visual tokens per date after the two stride-2 convolutions of the compression projector (§2.5)."""
+        """Visual tokens per date after the two stride-2 convolutions of the compression projector (R2.5)."""
         side = _conv_out(_conv_out(self.res5_grid))
         return side * side
 
@@ -260,7 +261,7 @@ def _conv_out(side: int) -> int:
 
 
 PRESETS: dict[str, ModelConfig] = {
-    # The paper model (reference §2, §7): Swin-B window 12 + Phi-1.5, ≈1.65 B parameters.
+    # The paper model (docs/REFERENCE.md R2, R7): Swin-B window 12 + Phi-1.5, ≈1.65 B parameters.
     "mtrefseg-r1": ModelConfig(),
     # Same architecture at toy width/depth: trainable on 2 CPU cores in minutes; used by tests and the demo.
     "mtrefseg-r1-tiny": ModelConfig(

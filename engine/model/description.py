@@ -1,4 +1,4 @@
-"""Description projector (reference §2.7 steps 1-4): language hidden states → the single mask query.
+"""Description projector (docs/REFERENCE.md R2.7 steps 1-4): language hidden states → the single mask query.
 
 1. p = mean of the last-layer hidden states over the refer span (expression tokens + trailing [SEG]);
 2. global branch g = Linear(p);

@@ -1,4 +1,4 @@
-"""Shared vision encoder: the reference's Swin (§2.2), built with timm, or a timm CNN
+"""Shared vision encoder: the reference's Swin (docs/REFERENCE.md R2.2), built with timm, or a timm CNN
 (engine/model/timm_encoder.py), chosen by `ModelConfig.encoder`; `build_vision_encoder` picks one, so the
 rest of the model never asks which.
 

@@ -1,7 +1,7 @@
 """PairFeatures: everything the model computes from an image pair that no prompt changes.
 
 The pipeline caches these per tile, so a second prompt on the same layers reruns only the language branch
-and the mask decoder (DESIGN decision 2).
+and the mask decoder (the visual part is the costly one; docs/PIPELINE.md).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Bi-temporal fusion, one block per level (reference §2.3; paper §IV-C3).
+"""Bi-temporal fusion, one block per level (docs/REFERENCE.md R2.3; paper §IV-C3).
 
 T1 is the earlier image, T2 the later one; every block returns a map shaped like one input. The default,
 `change_aware`, models the change explicitly (signed + absolute difference of projected features), gates how
@@ -73,7 +73,7 @@ class ConcatConvFusion(nn.Module):
 
 
 class ChangeAwareFusion(nn.Module):
-    """The change-aware fusion block ("BiTemporalFusionBlock"), reference §2.3 steps 1-6."""
+    """The change-aware fusion block ("BiTemporalFusionBlock"), docs/REFERENCE.md R2.3 steps 1-6."""
 
     def __init__(self, channels: int):
         super().__init__()
@@ -122,7 +122,8 @@ class TemporalFusion(nn.Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        """Kaiming-normal (fan_out) convolutions, GroupNorm γ=1 β=0, zero conv biases (reference §2.3)."""
+        """Kaiming-normal (fan_out) convolutions, GroupNorm γ=1 β=0, zero conv biases (docs/REFERENCE.md
+        R2.3)."""
         for m in self.modules():
             if isinstance(m, nn.Conv2d):
                 nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")

@@ -1,7 +1,7 @@
-"""Language branch (reference §2.6, §2.7): the Phi causal LM (transformers), its tokenizer with [PAD]/[SEG],
-and the prompt that places the two dates' visual tokens and the expression. The config's `language` route
-"sentence-embedding" uses a sentence encoder instead (engine/model/sentence.py); the builders here pick the
-module and tokenizer of the configured route.
+"""Language branch (docs/REFERENCE.md R2.6, R2.7): the Phi causal LM (transformers), its tokenizer with
+[PAD]/[SEG], and the prompt that places the two dates' visual tokens and the expression. The config's
+`language` route "sentence-embedding" uses a sentence encoder instead (engine/model/sentence.py); the builders
+here pick the module and tokenizer of the configured route.
 
 One teacher-forced pass over the conversation, no generation. Attention is causal, so the refer span
 (expression + [SEG]) never sees the canned answer: inference stops the sequence right after the refer span
@@ -31,8 +31,8 @@ CORPUS_FILE = "tiny_tokenizer_corpus.txt"
 
 
 def build_language_model(cfg: ModelConfig) -> nn.Module:
-    """A randomly initialised PhiForCausalLM of the configured dims, bias-free lm_head (reference §2.6), or
-    the sentence encoder of the "sentence-embedding" route."""
+    """A randomly initialised PhiForCausalLM of the configured dims, bias-free lm_head (docs/REFERENCE.md
+    R2.6), or the sentence encoder of the "sentence-embedding" route."""
     if cfg.language == LANGUAGE_SENTENCE:
         from engine.model.sentence import build_sentence_encoder
 
@@ -151,7 +151,7 @@ class PromptBuilder:
         return self.tokenizer(text, add_special_tokens=False)["input_ids"] if text else []
 
     def expression_ids(self, expression: str) -> list[int]:
-        """Reference §5.1 step 5: " " + expression, no special tokens, then the [SEG] id."""
+        """docs/REFERENCE.md R5.1 step 5: " " + expression, no special tokens, then the [SEG] id."""
         return [*self._ids(" " + expression.strip()), self.seg_id]
 
     def check(self, expression: str) -> None:

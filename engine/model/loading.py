@@ -14,7 +14,6 @@ from engine.model.checkpoint import (
     read_config,
     read_weights,
     resolve_source,
-    save_checkpoint,
 )
 from engine.model.config import ModelConfig
 from engine.model.config_checks import check_before_allocation
@@ -23,13 +22,6 @@ from engine.model.mtrefseg import MTRefSegR1
 from engine.model.package_weights import load_package_weights, read_package_record, restore_package_weights
 
 BUNDLED_MODEL_DIR = Path(__file__).resolve().parent.parent / "bundled" / "mtrefseg-r1-tiny-demo"
-
-
-def _save_pretrained(self: MTRefSegR1, directory: str | os.PathLike, **options) -> Path:
-    return save_checkpoint(self, directory, **options)
-
-
-MTRefSegR1.save_pretrained = _save_pretrained
 
 
 def build_model(

@@ -1,4 +1,4 @@
-"""Masked-attention transformer decoder (Mask2Former; reference §2.8).
+"""Masked-attention transformer decoder (Mask2Former; docs/REFERENCE.md R2.8).
 
 Each layer: masked cross-attention to one pixel-decoder level (cycling 1/32 → 1/16 → 1/8), self-attention
 among the queries, FFN; all post-norm. The prediction head (LayerNorm → 3-layer MLP → dot product with the

@@ -1,12 +1,16 @@
-"""MTRefSeg-R1 assembled (reference §2.1): shared encoder → per-level fusion → pixel decoder → masked decoder,
-with the language branch producing the single mask query in stage 2. Which encoder (Swin or a timm CNN) and
-which language route (causal LM with [SEG], or a cached sentence embedding) come from the config alone.
+"""MTRefSeg-R1 assembled (docs/REFERENCE.md R2.1): shared encoder → per-level fusion → pixel decoder → masked
+decoder, with the language branch producing the single mask query in stage 2. Which encoder (Swin or a timm
+CNN) and which language route (causal LM with [SEG], or a cached sentence embedding) come from the config
+alone.
 
 Swin runs ONCE per image per forward (the reference runs it twice per image): raw res5 of each date feeds the
 visual-token projector, the fused pyramid feeds the decoders.
 """
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import torch
 import torch.nn.functional as F  # noqa: N812 (the universal torch idiom)
@@ -33,7 +37,7 @@ PARAMETER_GROUPS = (
     "description_projector",
     "language_model",
 )
-# Stage 1 trains the visual change branch only (reference §3.2).
+# Stage 1 trains the visual change branch only (docs/REFERENCE.md R3.2).
 STAGE1_TRAINABLE = ("vision_encoder", "fusion", "pixel_decoder", "mask_decoder")
 
 
@@ -86,6 +90,29 @@ class MTRefSegR1(nn.Module):
             self._prompts = PromptBuilder(tokenizer, self.config)
         self.prompt_cache.clear()
 
+    # ---- checkpoints (engine/model/checkpoint.py holds the format) ----------------------------------------
+    def save_pretrained(self, directory: str | os.PathLike, *, omit_package_weights: bool = True) -> Path:
+        """Write config.json + model.safetensors + tokenizer files into `directory`; tensors still identical
+        to the pip package they came from are left out unless `omit_package_weights` is False.
+
+        Why not `huggingface_hub.PyTorchModelHubMixin`: its config.json holds the constructor's arguments,
+        while ours carries a format marker, the ModelConfig and the record of omitted package tensors, and
+        loading has to build on the meta device and check every tensor before allocating. Both of its hooks
+        would be overridden, leaving nothing of it but an extra base class."""
+        from engine.model.checkpoint import save_checkpoint
+
+        return save_checkpoint(self, directory, omit_package_weights=omit_package_weights)
+
+    @classmethod
+    def from_pretrained(
+        cls, source: str | os.PathLike | None = None, revision: str | None = None, device: str = "cpu"
+    ) -> MTRefSegR1:
+        """Same as `engine.model.load_model`: a folder or hub id (None = the bundled demo model), in eval
+        mode."""
+        from engine.model.loading import load_model
+
+        return load_model(source, revision=revision, device=device)
+
     @property
     def prompts(self) -> PromptBuilder | SentencePrompts:
         if self._prompts is None:
@@ -121,8 +148,8 @@ class MTRefSegR1(nn.Module):
                 p.requires_grad_(name in groups)
 
     def set_gradient_checkpointing(self, enabled: bool = True) -> None:
-        """Recompute the language model's activations in backward (reference §3.1); the visual part is not
-        checkpointed (the reference does not either)."""
+        """Recompute the language model's activations in backward (docs/REFERENCE.md R3.1); the visual part
+        is not checkpointed (the reference does not either)."""
         lm = self.language_model
         kwargs = {"use_reentrant": False}
         # transformers ≥5.2x renamed the methods; older 5.x / 4.x only have the gradient_* names.
@@ -221,7 +248,8 @@ class MTRefSegR1(nn.Module):
 
     # ---- inference API (docs/INTERFACES.md §1) ------------------------------------------------------------
     def segment(self, feats: PairFeatures, prompts: list[str]) -> torch.Tensor:
-        """B×1×H×W mask logits at the input resolution (bilinear, align_corners=False; reference §5.2)."""
+        """B×1×H×W mask logits at the input resolution (bilinear, align_corners=False; docs/REFERENCE.md
+        R5.2)."""
         return self.segment_with_presence(feats, prompts)[0]
 
     def segment_with_presence(

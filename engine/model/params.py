@@ -1,5 +1,5 @@
 """Parameter counts per component, computed on the `meta` device (no memory, no weights, no download), and
-the reference figures of the paper model (reference §7) for the parity check.
+the reference figures of the paper model (docs/REFERENCE.md R7) for the parity check.
 """
 
 from __future__ import annotations
@@ -8,10 +8,11 @@ import torch
 
 from engine.model.config import ModelConfig
 
-# Reference §7 (NS stage-1 log + computed). MTRS does not build the heads/queries the reference instantiates
-# but never uses (SEG_proj, CLASS_proj, SEG_query_embed, new_query_embed, COCO class_embed) nor the unused
-# seg_query (204,800); the mask decoder is still compared with the reference figure that includes them (the
-# stricter check, −1.96 %), and docs/MODEL.md accounts for the 289,280 difference.
+# docs/REFERENCE.md R7 (the reference's stage-1 log + computed). MTRS does not build the heads/queries the
+# reference instantiates but never uses (SEG_proj, CLASS_proj, SEG_query_embed, new_query_embed, COCO
+# class_embed) nor the unused seg_query (204,800); the mask decoder is still compared with the reference
+# figure that includes them (the stricter check, −1.96 %), and docs/MODEL.md accounts for the 289,280
+# difference.
 REFERENCE_TOTAL = 1_648_059_576
 REFERENCE_COMPONENTS = {
     "vision_encoder": 86_880_376,

@@ -1,5 +1,5 @@
-"""Pixel decoder (reference §2.4): Mask2Former's multi-scale deformable-attention encoder over the fused
-res3..res5, an FPN step down to res2, and the 1/4-resolution mask features.
+"""Pixel decoder (docs/REFERENCE.md R2.4): Mask2Former's multi-scale deformable-attention encoder over the
+fused res3..res5, an FPN step down to res2, and the 1/4-resolution mask features.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Input preparation and its exact inverse (reference §5.1, §5.3).
+"""Input preparation and its exact inverse (docs/REFERENCE.md R5.1, R5.3).
 
 The model sees a square letterboxed image: aspect-preserving resize so the longer side equals the model size
 (the shorter side truncated, as the reference does), then centre padding with zeros on raw pixel values, then
@@ -45,7 +45,8 @@ class LetterboxInfo:
 
 
 def letterbox_geometry(h: int, w: int, size: int) -> LetterboxInfo:
-    """Resize so the longer side is `size` (shorter side truncated, reference §5.1 step 2), centre pad."""
+    """Resize so the longer side is `size` (shorter side truncated: docs/REFERENCE.md R5.1 step 2), centre
+    pad."""
     if h <= 0 or w <= 0:
         raise ValueError(f"image must be non-empty, got {h}×{w}")
     if w >= h:

@@ -1,4 +1,4 @@
-"""Visual tokens for the language model: the "SparseConv_1" compression connector (reference §2.5).
+"""Visual tokens for the language model: the "SparseConv_1" compression connector (docs/REFERENCE.md R2.5).
 
 Raw (unfused) res5 of ONE date → 3×3/2 conv → LayerNorm over the whole C×h×w map → 3×3/2 conv → LayerNorm →
 1×1 conv → flatten: 64 tokens of the LM width for a 1024² input. The two LayerNorms are shaped for the

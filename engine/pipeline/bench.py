@@ -1,4 +1,5 @@
-"""Pipeline benchmarks (`mtrs bench pipeline`): throughput vs raw reads, memory growth, tiny model, cache.
+"""Pipeline benchmarks (`mtrs bench pipeline`): throughput vs raw reads and vs the plain rasterio + torch +
+GDAL script of bench/baseline_rasterio_torch.py, memory growth, tiny model, cache.
 
 Big rasters are generated as tiled DEFLATE GeoTIFFs in a temporary folder and deleted afterwards. Peak RSS is
 measured in fresh subprocesses (ru_maxrss of a child), so one measurement cannot inherit another's peak.
@@ -6,6 +7,7 @@ measured in fresh subprocesses (ru_maxrss of a child), so one measurement cannot
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import resource
@@ -14,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 import rasterio
@@ -75,6 +78,21 @@ def raw_read_seconds(paths: tuple[str, str], tile: int, overlap: int, rows: bool
     return time.perf_counter() - t
 
 
+BASELINE_SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "baseline_rasterio_torch.py"
+
+
+def load_baseline(path: Path = BASELINE_SCRIPT):
+    """The baseline script's `baseline(earlier, later, out_gpkg)`, imported from the source tree (bench/ is
+    not part of the installed package); None when the tree is not there. Imported into this process so that
+    its imports (torch, rasterio, GDAL) are paid once, outside the timings, as the pipeline's are."""
+    if not path.is_file():
+        return None
+    spec = importlib.util.spec_from_file_location("mtrs_bench_baseline", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.baseline
+
+
 def run_once(
     earlier: str,
     later: str,
@@ -84,7 +102,9 @@ def run_once(
     cache=None,
     model=None,
     tile: int | None = None,
+    probabilities: bool = False,
 ) -> list[dict]:
+    """One analysis per prompt (`probabilities`: also writing the probability raster)."""
     from engine.pipeline import AnalysisRequest, analyse
     from engine.pipeline.loading import load
 
@@ -99,6 +119,7 @@ def run_once(
             device="cpu",
             overwrite=True,
             tile=tile,
+            probabilities=os.path.join(out_dir, f"p{i}.tif") if probabilities else None,
         )
         t = time.perf_counter()
         r = analyse(req, model=model, cache=cache)
@@ -109,6 +130,7 @@ def run_once(
                 "cache_hits": r.cache_hits,
                 "n_polygons": r.n_polygons,
                 "timings": r.run_record["timings_s"],
+                "torch_threads": r.run_record["torch_threads"],
             }
         )
     return results
@@ -152,10 +174,18 @@ def bench_pipeline(
     tiny_size: int,
     tiny_model: str | None,
     repeats: int = 3,
+    baseline: bool = True,
 ) -> dict:
     """All measurements; returns a JSON-able dict. Timings are the best of `repeats` runs (noise on a shared
-    machine only ever adds time); a small warm-up run first pays the one-off import costs."""
+    machine only ever adds time); a small warm-up run first pays the one-off import costs.
+
+    `baseline`: in each repeat, right after the pipeline's run, bench/baseline_rasterio_torch.py runs on the
+    same pair (its time, and the pipeline/baseline ratio: below 1 the pipeline is the faster way)."""
     import torch
+
+    from engine.pipeline.device import cpu_threads
+
+    baseline_fn = load_baseline() if baseline else None
 
     folder = tempfile.mkdtemp(prefix="mtrs-bench-")
     report: dict = {
@@ -169,8 +199,12 @@ def bench_pipeline(
         report["generate_s"] = time.perf_counter() - t
         warm = make_pair(folder, 512)
         run_once(*warm, "null:brighter", folder, ["bright"])
+        if baseline_fn is not None:
+            with cpu_threads(torch.device("cpu")):
+                baseline_fn(*warm, os.path.join(folder, "warm-baseline.gpkg"))
         pipe, raw_tiles, raw_rows, runs, cpu_pipe, cpu_raw, loads = [], [], [], [], [], [], []
-        for _ in range(repeats):  # interleaved, so that load changes hit all three alike
+        base, cpu_base, base_polygons, with_prob, base_raw = [], [], 0, [], []
+        for i in range(repeats):  # interleaved, so that load changes hit all of them alike
             c = time.process_time()
             raw_tiles.append(raw_read_seconds(pair, 256, 64))
             cpu_raw.append(time.process_time() - c)
@@ -179,6 +213,21 @@ def bench_pipeline(
             runs.append(run_once(*pair, "null:brighter", folder, ["bright"])[0])
             cpu_pipe.append(time.process_time() - c)
             pipe.append(runs[-1]["seconds"])
+            if baseline_fn is not None:
+                # like for like: the baseline writes its probability raster, so the pipeline does too here
+                with_prob.append(run_once(*pair, "null:brighter", folder, ["bright"], probabilities=True)[0])
+                # with the pipeline's torch threads: the comparison is of the work done, not of OpenMP's
+                # thread hand-offs (on a busy 2-core machine the baseline's 1×1 convolution took 56 ms per
+                # tile with 2 threads, 0.6 ms with 1; engine.pipeline.device.cpu_threads)
+                with cpu_threads(torch.device("cpu")):
+                    c, t = time.process_time(), time.perf_counter()
+                    base_polygons = baseline_fn(*pair, os.path.join(folder, f"baseline{i}.gpkg"))
+                    base.append(time.perf_counter() - t)
+                    cpu_base.append(time.process_time() - c)
+                    # its rasters uncompressed: most of the default's time is DEFLATE on its two rasters
+                    t = time.perf_counter()
+                    baseline_fn(*pair, os.path.join(folder, f"raw{i}.gpkg"), compress=False)
+                    base_raw.append(time.perf_counter() - t)
             loads.append(os.getloadavg()[0])
         null = min(runs, key=lambda r: r["seconds"])
         report["null"] = {
@@ -200,6 +249,26 @@ def bench_pipeline(
             "timings": null["timings"],
             "n_polygons": null["n_polygons"],
         }
+        if base:
+            report["baseline"] = {
+                "script": "bench/baseline_rasterio_torch.py",
+                "size": size,
+                "seconds": min(base),
+                "seconds_all": base,
+                "cpu_s_all": cpu_base,
+                "n_polygons": base_polygons,
+                "torch_threads": null["torch_threads"],  # the same as the pipeline's
+                "ratio_pipeline_to_baseline": min(pipe) / min(base),
+                "pipeline_with_probabilities_s": min(r["seconds"] for r in with_prob),
+                "ratio_pipeline_with_probabilities_to_baseline": min(r["seconds"] for r in with_prob)
+                / min(base),
+                "cpu_ratio_pipeline_to_baseline": min(cpu_pipe) / max(min(cpu_base), 1e-9),
+                "uncompressed_seconds": min(base_raw),
+                "uncompressed_seconds_all": base_raw,
+                "ratio_pipeline_to_uncompressed_baseline": min(pipe) / min(base_raw),
+            }
+        elif baseline:
+            report["baseline"] = {"skipped": f"{BASELINE_SCRIPT} not found (run from a source checkout)"}
         for s in rss_sizes:
             if s != size:
                 make_pair(folder, s)

@@ -1,5 +1,6 @@
 """Per-tile visual features kept between queries, so a new prompt on the same pair reruns only the language
-branch and the mask decoder (issue 5 requirement 6; DESIGN decision 2).
+branch and the mask decoder: several prompts in a row on the same layers are the dock's normal use, and the
+visual part (encoder, fusion, pixel decoder) is most of a tile's cost.
 
 Key = (pair key, tile index). The pair key holds everything the features depend on: both files (path, mtime,
 size), the bands, the analysis region and tile grid, the radiometric stretch and the model id/revision. Any

@@ -127,7 +127,9 @@ def run_tiles(
     norm = InputNormaliser(stretch)
     total = len(grid.col_starts) * len(grid.row_starts)
     presence: list[list[float]] = [[] for _ in heads]
-    stats = InferenceStats(total, batch_size, presence=presence, presence_threshold=presence_threshold)
+    stats = InferenceStats(
+        tiles=total, batch_size=batch_size, presence=presence, presence_threshold=presence_threshold
+    )
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mtrs-read") as executor:
         bands = _RowBands(pair, grid, executor)
         try:

@@ -8,42 +8,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.contract import DEFAULTS as _D
+from engine.contract import MAX_PROMPT_CHARS, REQUEST_NAMES, json_types, problem
 from engine.errors import InputError
 from engine.json_fields import check_field_types
 
-MAX_TILE = 8192  # px; the model's own size is 256 (tiny) or 1024 (paper)
-MAX_PROMPT_CHARS = 2000  # a change description is a sentence or two; checked before any model is loaded
-
-# JSON type of each request field: (accepted Python types, words for the message). bool is not a number.
-_STR = ((str,), "a string")
-_OPT_STR = ((str, type(None)), "a string or null")
-_NUM = ((int, float), "a number")
-_INT = ((int,), "an integer")
-_OPT_INT = ((int, type(None)), "an integer or null")
-_BOOL = ((bool,), "true or false")
-_FIELD_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
-    "earlier": _STR,
-    "later": _STR,
-    "output": _STR,
-    "model": _OPT_STR,
-    "revision": _OPT_STR,
-    "extent_crs": _OPT_STR,
-    "extent_wkt": _OPT_STR,
-    "tile": _OPT_INT,
-    "overlap": _INT,
-    "threshold": _NUM,
-    "presence_threshold": _NUM,
-    "min_area": _NUM,
-    "fill_holes": _NUM,
-    "simplify": _NUM,
-    "device": _STR,
-    "batch_size": _OPT_INT,
-    "probabilities": _OPT_STR,
-    "overwrite": _BOOL,
-    "all_changes": _BOOL,
-    "resampling": _STR,
-    "output_crs": _OPT_STR,
-}
+# JSON type of each scalar request field: (accepted Python types, words). bool is not a number.
+_FIELD_TYPES: dict[str, tuple[tuple[type, ...], str]] = json_types()
 
 
 def _check_list(name: str, value: Any, kind: type, words: str, allow_str: bool = False) -> None:
@@ -57,33 +28,34 @@ def _check_list(name: str, value: Any, kind: type, words: str, allow_str: bool =
 class AnalysisRequest:
     """Everything needed to reproduce one analysis; stored verbatim in the run record."""
 
+    # names, order and defaults: engine.contract.REQUEST_FIELDS (a test keeps them equal)
     earlier: str
     later: str
     prompts: list[str] = field(default_factory=list)
-    output: str = "changes.gpkg"
-    model: str | None = None
-    revision: str | None = None
-    bands_earlier: list[int] | None = None
-    bands_later: list[int] | None = None
-    extent: list[float] | None = None
-    extent_crs: str | None = None
-    extent_wkt: str | None = None
-    tile: int | None = None
-    overlap: int = 64
-    threshold: float = 0.5
+    output: str = _D["output"]
+    model: str | None = _D["model"]
+    revision: str | None = _D["revision"]
+    bands_earlier: list[int] | None = _D["bands_earlier"]
+    bands_later: list[int] | None = _D["bands_later"]
+    extent: list[float] | None = _D["extent"]
+    extent_crs: str | None = _D["extent_crs"]
+    extent_wkt: str | None = _D["extent_wkt"]
+    tile: int | None = _D["tile"]
+    overlap: int = _D["overlap"]
+    threshold: float = _D["threshold"]
     # models with a presence head: below this presence probability a prompt's change counts as absent from a
     # tile (no probability there) and, when absent from every tile, from the area; 0 turns the check off
-    presence_threshold: float = 0.5
-    min_area: float = 0.0
-    fill_holes: float = 0.0
-    simplify: float = 0.0
-    device: str = "auto"
-    batch_size: int | None = None
-    probabilities: str | None = None
-    overwrite: bool = False
-    all_changes: bool = False
-    resampling: str = "bilinear"
-    output_crs: str | None = None
+    presence_threshold: float = _D["presence_threshold"]
+    min_area: float = _D["min_area"]
+    fill_holes: float = _D["fill_holes"]
+    simplify: float = _D["simplify"]
+    device: str = _D["device"]
+    batch_size: int | None = _D["batch_size"]
+    probabilities: str | None = _D["probabilities"]
+    overwrite: bool = _D["overwrite"]
+    all_changes: bool = _D["all_changes"]
+    resampling: str = _D["resampling"]
+    output_crs: str | None = _D["output_crs"]
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> AnalysisRequest:
@@ -129,32 +101,17 @@ class AnalysisRequest:
             value = getattr(self, name)
             if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
                 raise InputError(f"{name.replace('_', '-')} must be a finite number, got {value!r}")
-        if not 0.0 < self.threshold <= 1.0:
-            raise InputError(f"threshold must be in (0, 1], got {self.threshold}")
-        if not 0.0 <= self.presence_threshold < 1.0:
-            raise InputError(
-                f"presence threshold must be in [0, 1), got {self.presence_threshold}",
-                hint="0 turns the 'no such change' check off",
-            )
-        if self.tile is not None and (self.tile < 32 or self.tile % 32 or self.tile > MAX_TILE):
-            raise InputError(
-                f"tile must be a multiple of 32 between 32 and {MAX_TILE}, got {self.tile}",
-                hint="leave it out to use the model's own size",
-            )
-        if self.overlap < 0:
-            raise InputError(f"overlap must not be negative, got {self.overlap}")
+        for name in REQUEST_NAMES:  # ranges and choices: the contract's
+            found = problem(name, getattr(self, name))
+            if found is not None:
+                raise InputError(found[0], hint=found[1])
         if self.tile is not None and self.overlap >= self.tile:
-            default = " (the default)" if self.overlap == 64 else ""
+            is_default = self.overlap == _D["overlap"]
             raise InputError(
-                f"the overlap of {self.overlap} px{default} must be smaller than the tile of {self.tile} px",
+                f"the overlap of {self.overlap} px{' (the default)' if is_default else ''} must be smaller "
+                f"than the tile of {self.tile} px",
                 hint=f"pass --overlap {self.tile // 4} (or less) with --tile {self.tile}",
             )
-        if self.min_area < 0 or self.fill_holes < 0 or self.simplify < 0:
-            raise InputError("min_area, fill_holes and simplify must not be negative")
-        if self.batch_size is not None and self.batch_size < 1:
-            raise InputError(f"batch size must be at least 1, got {self.batch_size}")
-        if self.device not in ("auto", "cpu", "cuda", "mps") and not str(self.device).startswith("cuda:"):
-            raise InputError(f"unknown device '{self.device}'", hint="auto, cpu, cuda or mps")
 
 
 def check_prompt_text(prompt: Any) -> None:

@@ -10,12 +10,9 @@ from __future__ import annotations
 import contextlib
 import math
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from engine.errors import InputError, OutputError
-from engine.geo.align import AlignedPair
 from engine.geo.outputs import (
     check_collisions,
     check_folder,
@@ -24,9 +21,12 @@ from engine.geo.outputs import (
     planned_files,
     run_record_path,
 )
-from engine.geo.tiling import TileGrid
 from engine.geo.writer import check_output, driver_for
 from engine.pipeline.request import AnalysisRequest
+
+if TYPE_CHECKING:  # the output checks run before rasterio, GDAL and NumPy are imported (fast input errors)
+    from engine.geo.align import AlignedPair
+    from engine.geo.tiling import TileGrid
 
 PNG = ".png"
 MEMORY_FRACTION = 1.0  # of the available RAM the pipeline's buffers may take
@@ -114,6 +114,8 @@ def pipeline_bytes(grid: TileGrid, heads: int, batch: int, itemsize: int) -> int
 def check_memory(grid: TileGrid, heads: int, batch: int, pair: AlignedPair) -> None:
     """InputError when the pipeline's own buffers for this tile size cannot fit in the available memory
     (a huge --tile used to allocate tens of GB before failing)."""
+    import numpy as np
+
     try:
         import psutil
 

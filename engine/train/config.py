@@ -1,8 +1,8 @@
 """Everything a training run is, as one dataclass, plus the per-preset defaults.
 
-The paper preset's defaults are the reference recipe (§3.2 / §3.3); the tiny preset's are chosen for learning
-speed on a CPU (see docs/benchmarks/training.md). Options the user leaves at None take the preset default, and
-the resolved configuration is written to `train_config.json` next to the checkpoints.
+The paper preset's defaults are the reference recipe (docs/REFERENCE.md R3); the tiny preset's are chosen for
+learning speed on a CPU (see docs/benchmarks/training.md). Options the user leaves at None take the preset
+default, and the resolved configuration is written to `train_config.json` next to the checkpoints.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import Any
 
 from engine.errors import InputError
 
-# Trainable groups per stage (reference §3.2: stage 1 trains Swin, fusion and both decoders; §3.3: stage 2
-# trains everything). Names are those of `model.parameter_groups()`.
+# Trainable groups per stage (docs/REFERENCE.md R3.2: stage 1 trains Swin, fusion and both decoders; R3.3:
+# stage 2 trains everything). Names are those of `model.parameter_groups()`.
 STAGE1_GROUPS = ("vision_encoder", "fusion", "pixel_decoder", "mask_decoder")
 LORA_DROPOUT = 0.05
 BF16_SCOPES = ("all", "vision")
@@ -70,7 +70,7 @@ DEFAULTS: dict[tuple[str, int], StageDefaults] = {
         # 60.0 for the 12-epoch all-trainable recipe; docs/benchmarks/training.md).
         freeze=("vision_encoder",),
         # bf16 for the vision part only: 8-10 % faster steps on a CPU with native bf16 at no measured accuracy
-        # cost, where bf16 over the whole pass was no faster (docs/benchmarks/training.md, seventh session).
+        # cost, where bf16 over the whole pass was no faster (docs/benchmarks/training.md, "Recipe 7").
         bf16_on_cpu=True,
         bf16_scope="vision",
     ),
@@ -190,7 +190,7 @@ class TrainConfig:
         if self.lora_rank < 0:
             raise InputError("--lora-rank must be >= 0")
         if self.lora_rank and self.stage != 2:
-            raise InputError("LoRA applies to stage 2 only (reference §3.4)")
+            raise InputError("LoRA applies to stage 2 only (docs/REFERENCE.md R3.4)")
         if self.max_steps is not None and self.max_steps < 1:
             raise InputError("--max-steps must be at least 1")
         if self.bf16_scope not in (None, *BF16_SCOPES):

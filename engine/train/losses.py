@@ -1,4 +1,4 @@
-"""Losses of MTRefSeg-R1 (reference §2.9).
+"""Losses of MTRefSeg-R1 (docs/REFERENCE.md R2.9).
 
 Mask loss on every deep-supervision output (the initial prediction + one per decoder layer): match
 predictions to the ground truth (Hungarian; trivial for the single stage-2 query), then BCE and Dice on 12,544

@@ -1,4 +1,4 @@
-"""Hungarian matching of predicted masks to ground-truth masks (Mask2Former matcher, reference §2.9).
+"""Hungarian matching of predicted masks to ground-truth masks (Mask2Former matcher, docs/REFERENCE.md R2.9).
 
 Cost = 5·BCE + 5·Dice evaluated on 12,544 uniformly random points shared by all queries (there is no class
 head, so no class cost). With one query (stage 2) the match is trivial; in stage 1 it picks the best of the
@@ -56,6 +56,10 @@ def hungarian_match(
         p = point_sample(pred[:, None], coords.expand(pred.shape[0], -1, -1)).squeeze(1)
         t = point_sample(tgt[:, None].float(), coords.expand(tgt.shape[0], -1, -1)).squeeze(1)
         cost = weight_bce * pairwise_bce(p, t) + weight_dice * pairwise_dice(p, t)
+        # non-finite costs (a diverged model) become the largest float, as in Mask2Former: the match still
+        # succeeds and the loss check of the training loop reports the NaN, not scipy's "invalid entries"
+        big = torch.finfo(cost.dtype).max
+        cost = torch.nan_to_num(cost, nan=big, posinf=big, neginf=big)
         rows, cols = linear_sum_assignment(cost.cpu().numpy())
         out.append((torch.as_tensor(rows, dtype=torch.long), torch.as_tensor(cols, dtype=torch.long)))
     return out

@@ -110,5 +110,5 @@ class StepBatchSampler(Sampler[list[int]]):
 
 def eval_shard(n_samples: int, rank: int, world_size: int) -> list[int]:
     """Strided shard WITHOUT padding: every sample is evaluated exactly once across ranks (a padded
-    DistributedSampler duplicates samples and biases the metrics, reference §3.5 (c))."""
+    DistributedSampler duplicates samples and biases the metrics, docs/REFERENCE.md R3.5 (c))."""
     return list(range(rank, n_samples, world_size))

@@ -1,15 +1,15 @@
-"""Optimiser and learning-rate schedule of the reference recipe (§3.1): AdamW β=(0.9, 0.999), ε=1e-8, weight
-decay 0, linear warm-up over the first `warmup_ratio` of the optimiser steps then cosine decay to zero (the
-Hugging Face `cosine` schedule the reference used through its Trainer)."""
+"""Optimiser and learning-rate schedule of the reference recipe (docs/REFERENCE.md R3.1): AdamW β=(0.9,
+0.999), ε=1e-8, weight decay 0, linear warm-up over the first `warmup_ratio` of the optimiser steps then
+cosine decay to zero (the Hugging Face `cosine` schedule the reference used through its Trainer)."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from functools import partial
 
 import torch
 from torch.optim.lr_scheduler import LambdaLR
+from transformers import get_constant_schedule_with_warmup, get_cosine_schedule_with_warmup
 
 
 def build_optimizer(
@@ -23,29 +23,21 @@ def build_optimizer(
     )
 
 
-def warmup_cosine_factor(step: int, *, warmup_steps: int, total_steps: int) -> float:
-    """LR multiplier at optimiser step `step` (0-based, the step about to be taken)."""
-    if step < warmup_steps:
-        return float(step) / float(max(1, warmup_steps))
-    progress = (step - warmup_steps) / float(max(1, total_steps - warmup_steps))
-    return max(0.0, 0.5 * (1.0 + math.cos(math.pi * min(1.0, progress))))
-
-
-def warmup_constant_factor(step: int, *, warmup_steps: int, total_steps: int) -> float:
-    """Linear warm-up, then the peak rate until the end: for runs whose length is not known in advance
-    (a time budget, early stopping), where a cosine over the longest possible run would barely decay."""
-    if step < warmup_steps:
-        return float(step) / float(max(1, warmup_steps))
-    return 1.0
-
-
-SCHEDULES = {"cosine": warmup_cosine_factor, "constant": warmup_constant_factor}
-
-
 def build_scheduler(
     optimizer: torch.optim.Optimizer, total_steps: int, warmup_ratio: float, kind: str = "cosine"
 ) -> LambdaLR:
-    """`partial` of a module-level function (not a lambda) keeps the scheduler's state_dict plain data, so
-    it can be saved and re-read with `torch.load(weights_only=True)`."""
+    """Linear warm-up over the first ⌈`warmup_ratio`·`total_steps`⌉ optimiser steps, then cosine decay to zero
+    at `total_steps` ("cosine") or the peak rate until the end ("constant": for runs whose length is not known
+    in advance, a time budget or early stopping, where a cosine over the longest possible run would barely
+    decay).
+
+    Both are Hugging Face's own schedules; their lambdas are `partial`s of module-level functions, so the
+    scheduler's state_dict stays plain data and can be re-read with `torch.load(weights_only=True)`."""
     warmup = math.ceil(total_steps * warmup_ratio)
-    return LambdaLR(optimizer, partial(SCHEDULES[kind], warmup_steps=warmup, total_steps=total_steps))
+    if kind == "cosine":
+        return get_cosine_schedule_with_warmup(
+            optimizer, num_warmup_steps=warmup, num_training_steps=total_steps
+        )
+    if kind == "constant":
+        return get_constant_schedule_with_warmup(optimizer, num_warmup_steps=warmup)
+    raise ValueError(f"unknown learning-rate schedule {kind!r}")  # the training config validates it first

@@ -1,8 +1,8 @@
 """Best-checkpoint selection on a split the user names (`--select-on`), never implicitly on val (the reference
-picked its reported epoch on the evaluation split, reference §3.5 (a)).
+picked its reported epoch on the evaluation split, docs/REFERENCE.md R3.5 (a)).
 
 Under DDP each rank scores a strided shard without padding and the per-sample results are gathered, so every
-sample counts exactly once (a padded DistributedSampler would duplicate some, reference §3.5 (c)).
+sample counts exactly once (a padded DistributedSampler would duplicate some, docs/REFERENCE.md R3.5 (c)).
 """
 
 from __future__ import annotations

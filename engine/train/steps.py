@@ -21,7 +21,7 @@ class StageForward(nn.Module):
     `vision_bf16`: stage 2 runs only the vision part (Swin, fusion, pixel decoder, projector) under bf16
     autocast and hands float32 features to the language branch and the mask decoder. On a CPU the vision
     part is where bf16 pays (convolutions and windowed attention over images); the small, shape-varying
-    language and decoder work is faster left in float32 (docs/benchmarks/training.md, seventh session)."""
+    language and decoder work is faster left in float32 (docs/benchmarks/training.md, "Recipe 7")."""
 
     def __init__(self, model: nn.Module, stage: int, vision_bf16: bool = False):
         super().__init__()

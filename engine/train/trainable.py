@@ -1,6 +1,6 @@
-"""Which parameters a stage trains: the stage's groups (reference §3.2/§3.3), minus `--freeze` groups, or
-LoRA adapters (reference §3.4: rank r, alpha 2r, dropout 0.05, on every nn.Linear except the LM head) via
-`peft`."""
+"""Which parameters a stage trains: the stage's groups (docs/REFERENCE.md R3.2/R3.3), minus `--freeze` groups,
+or LoRA adapters (docs/REFERENCE.md R3.4: rank r, alpha 2r, dropout 0.05, on every nn.Linear except the LM
+head) via `peft`."""
 
 from __future__ import annotations
 

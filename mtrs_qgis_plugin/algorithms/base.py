@@ -26,15 +26,13 @@ from qgis.core import (
     QgsProcessingParameterVectorDestination,
 )
 
+from ...engine import contract
+from ...engine.contract import DEVICES, REQUEST, RESAMPLING_METHODS
 from .. import presence, service, ui_helpers
-from ..i18n import tr
+from ..i18n import engine_error, engine_text, tr
 from ..layers import LayerError, raster_path
 from ..worker_client import WorkerError
 from .adapt_base import resolve_model
-
-DEVICES = ("auto", "cpu", "cuda")
-#: Polygons smaller than this (m²) are dropped by default: single-pixel specks are noise, not change.
-MIN_AREA_DEFAULT = 10.0
 
 
 def project_pair_defaults() -> tuple[str | None, str | None]:
@@ -93,6 +91,7 @@ class MtrsAlgorithmBase(QgsProcessingAlgorithm):
     MIN_AREA = "MIN_AREA"
     SIMPLIFY = "SIMPLIFY"
     DEVICE = "DEVICE"
+    RESAMPLING = "RESAMPLING"
     OUTPUT = "OUTPUT"
     PROBABILITIES = "PROBABILITIES"
 
@@ -101,10 +100,6 @@ class MtrsAlgorithmBase(QgsProcessingAlgorithm):
 
     def groupId(self) -> str:
         return "change"
-
-    def flags(self):
-        # The worker is a separate process; the algorithm itself is thread-safe.
-        return super().flags()
 
     def checkParameterValues(self, parameters, context):
         """Refuse identical inputs before the run starts (the dialog shows the message)."""
@@ -147,55 +142,19 @@ class MtrsAlgorithmBase(QgsProcessingAlgorithm):
                 self.EXTENT, tr("Extent (empty: overlap of the rasters)"), optional=True
             )
         )
+        # names: the request field in capitals; type, default and range: engine.contract
         advanced = [
-            QgsProcessingParameterNumber(
-                self.TILE,
-                tr("Tile size in pixels (0: the model's size)"),
-                QgsProcessingParameterNumber.Integer,
-                0,
-                False,
-                0,
-                8192,
-            ),
-            QgsProcessingParameterNumber(
-                self.OVERLAP,
-                tr("Tile overlap in pixels"),
-                QgsProcessingParameterNumber.Integer,
-                64,
-                False,
-                0,
-                4096,
-            ),
-            QgsProcessingParameterNumber(
-                self.THRESHOLD,
-                tr("Probability threshold"),
-                QgsProcessingParameterNumber.Double,
-                0.5,
-                False,
-                0.01,
-                0.99,
-            ),
+            request_number("tile", tr("Tile size in pixels (0: the model's size)")),
+            request_number("overlap", tr("Tile overlap in pixels")),
+            request_number("threshold", tr("Probability threshold")),
             *([presence_threshold_parameter(self.PRESENCE_THRESHOLD)] if presence_check else []),
             _with_help(
-                QgsProcessingParameterNumber(
-                    self.MIN_AREA,
-                    tr("Minimum polygon area (m²)"),
-                    QgsProcessingParameterNumber.Double,
-                    MIN_AREA_DEFAULT,
-                    False,
-                    0.0,
-                ),
+                request_number("min_area", tr("Minimum polygon area (m²)")),
                 tr("Polygons smaller than this are dropped (0 keeps single-pixel specks)."),
             ),
-            QgsProcessingParameterNumber(
-                self.SIMPLIFY,
-                tr("Simplification tolerance (map units)"),
-                QgsProcessingParameterNumber.Double,
-                0.0,
-                False,
-                0.0,
-            ),
-            QgsProcessingParameterEnum(self.DEVICE, tr("Device"), list(DEVICES), False, 0),
+            request_number("simplify", tr("Simplification tolerance (map units)")),
+            request_enum("device", tr("Device")),
+            request_enum("resampling", tr("Resampling of the later raster")),
         ]
         for param in advanced:
             param.setFlags(param.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
@@ -250,6 +209,7 @@ class MtrsAlgorithmBase(QgsProcessingAlgorithm):
         request["min_area"] = self.parameterAsDouble(parameters, self.MIN_AREA, context)
         request["simplify"] = self.parameterAsDouble(parameters, self.SIMPLIFY, context)
         request["device"] = DEVICES[self.parameterAsEnum(parameters, self.DEVICE, context)]
+        request["resampling"] = RESAMPLING_METHODS[self.parameterAsEnum(parameters, self.RESAMPLING, context)]
         output = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
         if not output.lower().endswith(".gpkg"):
             raise QgsProcessingException(
@@ -278,17 +238,20 @@ class MtrsAlgorithmBase(QgsProcessingAlgorithm):
             if total:
                 feedback.setProgress(100.0 * done / total)
             if message:
-                feedback.setProgressText(message)
+                feedback.setProgressText(engine_text(message))
 
         try:
             result = service.client().request(
-                "analyse", request, progress=progress, cancel=feedback.isCanceled
+                contract.Command.ANALYSE,
+                contract.request_params(**request),  # a misspelt key fails here, not in the worker
+                progress=progress,
+                cancel=feedback.isCanceled,
             )
         except WorkerError as exc:
             _stop_worker_if_standalone()
-            if exc.code == "cancelled":
+            if exc.code == contract.ErrorCode.CANCELLED:
                 raise QgsProcessingException(tr("Cancelled; no output was written.")) from exc
-            text = exc.message + (f"\n{exc.hint}" if exc.hint else "")
+            text = engine_error(exc.message, exc.hint)
             if exc.detail:
                 feedback.reportError(exc.detail)
             raise QgsProcessingException(text) from exc
@@ -336,18 +299,28 @@ class EmbeddedStyle(QgsProcessingLayerPostProcessorInterface):
             layer.triggerRepaint()
 
 
+def request_number(field: str, label: str) -> QgsProcessingParameterNumber:
+    """The number parameter of request field `field` (named like it, in capitals): integer or double,
+    default and range from engine.contract, so Processing offers what the engine accepts."""
+    spec = REQUEST[field]
+    low, high = contract.ui_range(field)
+    kind = QgsProcessingParameterNumber.Integer if spec.kind == "int" else QgsProcessingParameterNumber.Double
+    return QgsProcessingParameterNumber(field.upper(), label, kind, spec.interface_default, False, low, high)
+
+
+def request_enum(field: str, label: str) -> QgsProcessingParameterEnum:
+    """The choice parameter of request field `field`: the contract's choices and default."""
+    spec = REQUEST[field]
+    default = spec.choices.index(spec.interface_default)
+    return QgsProcessingParameterEnum(field.upper(), label, list(spec.choices), False, default)
+
+
 def presence_threshold_parameter(name: str) -> QgsProcessingParameterNumber:
     """ "Presence threshold": below it the model's "is this change here at all" verdict is "no"."""
+    param = request_number("presence_threshold", tr("Presence threshold (0: off)"))
+    param.setName(name)
     return _with_help(
-        QgsProcessingParameterNumber(
-            name,
-            tr("Presence threshold (0: off)"),
-            QgsProcessingParameterNumber.Double,
-            presence.DEFAULT_THRESHOLD,
-            False,
-            0.0,
-            0.99,
-        ),
+        param,
         tr(
             "Models that judge whether the described change exists at all: below this confidence a prompt "
             "counts as not found in a tile, and in the area when no tile reaches it; its output has no "

@@ -17,6 +17,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from ...engine.contract import TRAINING_DEVICES
 from .. import user_models
 from ..engine_command import EngineCommandCancelled
 from ..i18n import tr
@@ -25,7 +26,7 @@ from .adapt_base import AdaptAlgorithmBase, resolve_model
 STAGES = (2, 1)
 #: Seconds fine-tuning gets after a cancel to finish its step, validate and save the best model.
 CANCEL_GRACE_S = 120.0
-DEVICES = ("auto", "cpu", "cuda")
+DEVICES = TRAINING_DEVICES  # fine-tuning has no Apple GPU support (engine.contract)
 
 
 class FinetuneAlgorithm(AdaptAlgorithmBase):

@@ -19,7 +19,7 @@ from rasterio.transform import from_origin
 from engine.assess import assess
 from engine.assess.matching import match
 from engine.errors import InputError, OutputError
-from engine.geo.writer import Feature, write_features
+from engine.geo.writer import Feature, FeatureWriter
 from tests.conftest import write_geotiff
 
 X0, Y0 = 366000.0, 4100000.0  # UTM 15N (EPSG:32615), near Joplin
@@ -254,9 +254,9 @@ def test_default_extent_is_the_area_a_predict_run_analysed(tmp_path: Path) -> No
     record = {"alignment": {"crs": "EPSG:32615", "region": [0, 0, 200, 200], "transform": list(t)[:6]}}
     crs_wkt = osr.SpatialReference()
     crs_wkt.ImportFromEPSG(32615)
-    write_features(
-        str(pred), "pred", crs_wkt.ExportToWkt(), [Feature(box(0, 0, 10), {"prompt": "p"})], record
-    )
+    with FeatureWriter(str(pred), "pred", crs_wkt.ExportToWkt()) as writer:
+        writer.write([Feature(box(0, 0, 10), {"prompt": "p"})])
+        writer.commit(record)
     ref = write_vector(tmp_path / "ref.gpkg", [box(0, 0, 10), box(80, 80, 10)])
     r = assess(pred, ref)
     assert r.grid.bounds == pytest.approx((X0, Y0, X0 + 90, Y0 + 90))  # reference box ∩ analysed area

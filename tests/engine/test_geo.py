@@ -48,8 +48,8 @@ def _poly_run(prob, block, **kw):
 
 def test_objects_crossing_blocks_come_out_whole() -> None:
     prob = np.zeros((200, 200), np.float32)
-    prob[50:150, 50:150] = 0.9  # crosses the 64-px block borders in both directions
-    prob[90:110, 90:110] = 0.1  # a hole across a block corner too
+    prob[50:150, 50:150] = 0.9  # crosses several seams of the 20-row blocks (64² px over a 200-px width)
+    prob[90:110, 90:110] = 0.1  # a hole across a seam too
     prob[10:20, 10:20] = 0.8  # inside one block
     polys = _poly_run(prob, block=64)
     assert len(polys) == 2
@@ -57,6 +57,22 @@ def test_objects_crossing_blocks_come_out_whole() -> None:
     assert big.area_m2 == pytest.approx((100 * 100 - 20 * 20) * 4.0)
     assert big.geom.equals(box(1100, 1700, 1300, 1900).difference(box(1180, 1780, 1220, 1820)))
     assert big.prob_max == pytest.approx(0.9) and big.prob_mean == pytest.approx(0.9)
+
+
+def test_parts_joined_only_in_a_later_block_merge_into_one() -> None:
+    """A comb: its teeth are separate parts in every block but the last, where the bar joins them all; the
+    seam merge has to chain them (connected components of the edge-sharing parts), not just join pairs."""
+    prob = np.zeros((120, 90), np.float32)
+    for c in range(5, 90, 20):
+        prob[5:100, c : c + 6] = 0.9  # five teeth crossing every seam
+    prob[100:110, 5:91] = 0.9  # the bar, below the teeth
+    prob[40:45, 0:3] = 0.7  # a separate part touching the left edge
+    polys = _poly_run(prob, block=30)  # 10-row blocks
+    assert len(polys) == 2
+    comb = max(polys, key=lambda p: p.area_m2)
+    assert comb.area_m2 == pytest.approx((4 * 95 * 6 + 95 * 5 + 10 * 85) * 4.0)  # the last tooth is clipped
+    whole = _poly_run(prob, block=4096)
+    assert [p.geom.equals(q.geom) for p, q in zip(polys, whole, strict=True)] == [True, True]
 
 
 def test_corner_touching_parts_stay_separate_and_filters_apply() -> None:

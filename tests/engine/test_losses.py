@@ -1,4 +1,4 @@
-"""Point-sampled BCE + Dice losses with deep supervision, and Hungarian matching (reference §2.9)."""
+"""Point-sampled BCE + Dice losses with deep supervision, and Hungarian matching (docs/REFERENCE.md R2.9)."""
 
 from __future__ import annotations
 

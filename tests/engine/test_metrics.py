@@ -1,4 +1,4 @@
-"""The reference evaluation protocol (reference §4) on hand-computed cases, including empty masks."""
+"""The reference evaluation protocol (docs/REFERENCE.md R4) on hand-computed cases, including empty masks."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ import json
 
 import pytest
 import torch
+from safetensors import safe_open
 from safetensors.torch import load_file, save_file
 
 from engine.errors import ModelError
@@ -51,6 +52,31 @@ def test_round_trip_gives_identical_outputs_and_buffers(saved):
     for x, y in zip(outputs(model), outputs(loaded), strict=False):
         assert torch.equal(x, y)
     assert loaded.tokenizer.get_vocab() == model.tokenizer.get_vocab()
+
+
+def test_save_and_load_are_methods_of_the_model_class(saved, tmp_path):
+    """save_pretrained / from_pretrained are defined on the class itself (no attribute patched in at import),
+    and re-saving a loaded model writes the same files (the format does not drift; the safetensors header
+    is compared by content, its metadata order is not fixed)."""
+    from engine.model.mtrefseg import MTRefSegR1
+
+    model, directory = saved
+    assert "save_pretrained" in vars(MTRefSegR1) and "from_pretrained" in vars(MTRefSegR1)
+    loaded = MTRefSegR1.from_pretrained(directory)
+    assert isinstance(loaded, MTRefSegR1) and not loaded.training and loaded.model_id == str(directory)
+    for x, y in zip(outputs(model), outputs(loaded), strict=True):
+        assert torch.equal(x, y)
+    again = loaded.save_pretrained(tmp_path / "again")
+    assert again == tmp_path / "again"
+    for name in ("config.json", "tokenizer.json"):
+        assert (again / name).read_bytes() == (directory / name).read_bytes(), name
+    first, second = load_file(directory / "model.safetensors"), load_file(again / "model.safetensors")
+    assert first.keys() == second.keys() and all(torch.equal(first[k], second[k]) for k in first)
+    with (
+        safe_open(directory / "model.safetensors", "pt") as f1,
+        safe_open(again / "model.safetensors", "pt") as f2,
+    ):
+        assert f1.metadata() == f2.metadata() == {"format": "pt", "mtrs_format": "mtrs-mtrefseg-r1"}
 
 
 def _copy(directory, tmp_path):

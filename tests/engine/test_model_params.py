@@ -1,4 +1,5 @@
-"""Parameter parity with the reference (§7), counted on the meta device; every fusion variant runs."""
+"""Parameter parity with the reference (docs/REFERENCE.md R7), counted on the meta device; every fusion
+variant runs."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from engine.cli import main
 from engine.model.config import ModelConfig
 from engine.model.fusion import FUSION_BLOCKS, TemporalFusion
 
-# reference §2.3 / §7: exact for change_aware (log), computed from the layer shapes for the others
+# docs/REFERENCE.md R2.3 / R7: exact for change_aware (the reference's log),
+# computed from the layer shapes for the others
 REFERENCE_FUSION = {"avg": 0, "abs_diff": 40_405_760, "concat_conv": 15_330_560, "change_aware": 59_564_160}
 
 

@@ -1,4 +1,4 @@
-"""Letterbox / unletterbox (reference §5.1, §5.3) and normalisation."""
+"""Letterbox / unletterbox (docs/REFERENCE.md R5.1, R5.3) and normalisation."""
 
 from __future__ import annotations
 

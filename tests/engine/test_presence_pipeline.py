@@ -111,5 +111,5 @@ def test_all_changes_mode_has_no_presence_verdict(pair, tmp_path):
 
 @pytest.mark.parametrize("value", [-0.1, 1.0, float("nan")])
 def test_presence_threshold_out_of_range_is_an_input_error(pair, value):
-    with pytest.raises(InputError, match=r"presence threshold"):
+    with pytest.raises(InputError, match=r"presence.threshold"):
         AnalysisRequest(earlier=pair[0], later=pair[1], prompts=["x"], presence_threshold=value).validate()

@@ -20,7 +20,7 @@ from engine.train.sampler import (
     eval_shard,
     grouped_permutation,
 )
-from engine.train.schedule import build_optimizer, build_scheduler, warmup_cosine_factor
+from engine.train.schedule import build_optimizer, build_scheduler
 from engine.train.train_log import StepLog, plot_curves, read_log
 
 
@@ -89,7 +89,9 @@ def test_eval_shard_covers_every_sample_once_without_padding():
 
 
 def test_warmup_cosine_schedule_shape():
-    f = [warmup_cosine_factor(s, warmup_steps=5, total_steps=100) for s in range(101)]
+    opt = build_optimizer([torch.nn.Parameter(torch.ones(1))], lr=1.0)
+    (factor,) = build_scheduler(opt, total_steps=100, warmup_ratio=0.05).lr_lambdas
+    f = [factor(s) for s in range(101)]
     assert f[0] == 0.0 and f[5] == pytest.approx(1.0) and f[100] == pytest.approx(0.0, abs=1e-12)
     assert all(a <= b for a, b in itertools.pairwise(f[:6]))  # rising warm-up
     assert all(a >= b for a, b in itertools.pairwise(f[5:]))  # falling cosine

@@ -1,4 +1,4 @@
-"""Writing synthetic pairs in the MTRefSeg-21K layout (reference §1.3), plus a stage-1 view.
+"""Writing synthetic pairs in the MTRefSeg-21K layout (docs/REFERENCE.md R1.3), plus a stage-1 view.
 
 ```
 OUT/A/<id>.png  OUT/B/<id>.png                earlier / later image
