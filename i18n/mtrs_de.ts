@@ -14,7 +14,7 @@
         <translation>Segmentiert jede Veränderung zwischen einem früheren und einem späteren Raster ohne Eingabetext (der klassenunabhängige Veränderungskopf des Modells) und schreibt die Polygone in ein GeoPackage. Nützlich als Überblick, bevor Sie mit „Referenzierende Veränderungssegmentierung“ nach bestimmten Veränderungen fragen.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="100"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="99"/>
         <source>Change analysis</source>
         <translation>Veränderungsanalyse</translation>
     </message>
@@ -29,102 +29,102 @@
         <translation>Späteres Raster</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="122"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="117"/>
         <source>Bands of the earlier raster (R, G, B)</source>
         <translation>Kanäle des früheren Rasters (R, G, B)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="122"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="117"/>
         <source>Bands of the later raster (R, G, B)</source>
         <translation>Kanäle des späteren Rasters (R, G, B)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="127"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="122"/>
         <source>Three bands in red, green, blue order; empty: the first three bands.</source>
         <translation>Drei Kanäle in der Reihenfolge Rot, Grün, Blau; leer: die ersten drei Kanäle.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="133"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="128"/>
         <source>Model (empty: bundled; folder or hub id)</source>
         <translation>Modell (leer: mitgeliefert; Ordner oder Hub-ID)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="136"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="131"/>
         <source>A checkpoint folder (config.json + model.safetensors) or a hub id; empty uses the bundled model.</source>
         <translation>Ein Checkpoint-Ordner (config.json + model.safetensors) oder eine Hub-ID; leer verwendet das mitgelieferte Modell.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="145"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="140"/>
         <source>Extent (empty: overlap of the rasters)</source>
         <translation>Ausdehnung (leer: Überlappung der Raster)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="151"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="147"/>
         <source>Tile size in pixels (0: the model&apos;s size)</source>
         <translation>Kachelgröße in Pixeln (0: Größe des Modells)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="160"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="148"/>
         <source>Tile overlap in pixels</source>
         <translation>Kachelüberlappung in Pixeln</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="318"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="319"/>
         <source>Probability threshold</source>
         <translation>Wahrscheinlichkeitsschwelle</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="179"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="151"/>
         <source>Minimum polygon area (m²)</source>
         <translation>Minimale Polygonfläche (m²)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="190"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="155"/>
         <source>Simplification tolerance (map units)</source>
         <translation>Vereinfachungstoleranz (Karteneinheiten)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="169"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="170"/>
         <source>Device</source>
         <translation>Gerät</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="203"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="162"/>
         <source>Change polygons</source>
         <translation>Veränderungspolygone</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="208"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="167"/>
         <source>Change probability raster</source>
         <translation>Raster der Veränderungswahrscheinlichkeit</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="213"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="172"/>
         <source>Number of polygons</source>
         <translation>Anzahl der Polygone</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="214"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="173"/>
         <source>Total area (m²)</source>
         <translation>Gesamtfläche (m²)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="215"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="174"/>
         <source>Run record (JSON)</source>
         <translation>Laufprotokoll (JSON)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="231"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="190"/>
         <source>Give exactly three bands (R, G, B) for {name}, or none for the first three.</source>
         <translation>Geben Sie für {name} genau drei Kanäle (R, G, B) an, oder keinen für die ersten drei.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="255"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="215"/>
         <source>The output must be a GeoPackage (.gpkg): {path}</source>
         <translation>Die Ausgabe muss ein GeoPackage (.gpkg) sein: {path}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="273"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="233"/>
         <source>Engine request: {prompts}</source>
         <translation>Anfrage an die Engine: {prompts}</translation>
     </message>
@@ -134,7 +134,7 @@
         <translation>alle Veränderungen</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="290"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="253"/>
         <source>Cancelled; no output was written.</source>
         <translation>Abgebrochen; es wurde keine Ausgabe geschrieben.</translation>
     </message>
@@ -183,47 +183,47 @@ Geben Sie einen Eingabetext an, oder eine Tabelle und ein Textfeld mit mehreren 
         <translation>Geben Sie einen Eingabetext an, oder eine Tabelle und ein Feld mit Eingabetexten.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="913"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="912"/>
         <source>Choose an earlier and a later raster layer.</source>
         <translation>Wählen Sie einen früheren und einen späteren Rasterlayer.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/alignment.py" line="82"/>
+        <location filename="../mtrs_qgis_plugin/alignment.py" line="69"/>
         <source>Earlier and later are the same layer: there is nothing to compare.</source>
         <translation>Früher und später sind derselbe Layer: Es gibt nichts zu vergleichen.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/alignment.py" line="90"/>
+        <location filename="../mtrs_qgis_plugin/alignment.py" line="77"/>
         <source>The later layer&apos;s extent cannot be transformed to the earlier CRS.</source>
         <translation>Die Ausdehnung des späteren Layers lässt sich nicht in das KBS des früheren transformieren.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="759"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="758"/>
         <source>The layers do not overlap (in the chosen extent): there is nothing to analyse.</source>
         <translation>Die Layer überlappen sich (in der gewählten Ausdehnung) nicht: Es gibt nichts zu analysieren.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/alignment.py" line="122"/>
+        <location filename="../mtrs_qgis_plugin/alignment.py" line="109"/>
         <source>The resolutions differ by a factor of {ratio:.1f}: the later image will be resampled.</source>
         <translation>Die Auflösungen unterscheiden sich um den Faktor {ratio:.1f}: Das spätere Bild wird neu abgetastet.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/alignment.py" line="137"/>
+        <location filename="../mtrs_qgis_plugin/alignment.py" line="122"/>
         <source>Same grid: no resampling.</source>
         <translation>Gleiches Gitter: keine Neuabtastung.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/alignment.py" line="139"/>
+        <location filename="../mtrs_qgis_plugin/alignment.py" line="124"/>
         <source>Different grid: the later image will be warped.</source>
         <translation>Anderes Gitter: Das spätere Bild wird umprojiziert.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/analysis_task.py" line="48"/>
+        <location filename="../mtrs_qgis_plugin/analysis_task.py" line="49"/>
         <source>MTRS: {prompt}</source>
         <translation>MTRS: {prompt}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/analysis_task.py" line="48"/>
+        <location filename="../mtrs_qgis_plugin/analysis_task.py" line="49"/>
         <source>{n} prompts</source>
         <translation>{n} Eingabetexte</translation>
     </message>
@@ -233,7 +233,7 @@ Geben Sie einen Eingabetext an, oder eine Tabelle und ein Textfeld mit mehreren 
         <translation>Kachel {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/analysis_task.py" line="106"/>
+        <location filename="../mtrs_qgis_plugin/analysis_task.py" line="107"/>
         <source>MTRS: starting the engine</source>
         <translation>MTRS: Engine wird gestartet</translation>
     </message>
@@ -358,52 +358,52 @@ Geben Sie einen Eingabetext an, oder eine Tabelle und ein Textfeld mit mehreren 
         <translation>Erweitert</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="305"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="306"/>
         <source>model size</source>
         <translation>Modellgröße</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="307"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="308"/>
         <source>Tile size (px)</source>
         <translation>Kachelgröße (px)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="311"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="312"/>
         <source>Tile overlap (px)</source>
         <translation>Kachelüberlappung (px)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="337"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="338"/>
         <source>Minimum area</source>
         <translation>Minimale Fläche</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="342"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="343"/>
         <source>Simplify (map units)</source>
         <translation>Vereinfachen (Karteneinheiten)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="346"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="347"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="347"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="348"/>
         <source>[temporary GeoPackage]</source>
         <translation>[temporäres GeoPackage]</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="354"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="355"/>
         <source>Output file</source>
         <translation>Ausgabedatei</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="364"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="365"/>
         <source>Load probability raster</source>
         <translation>Wahrscheinlichkeitsraster laden</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="390"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="391"/>
         <source>Run</source>
         <translation>Ausführen</translation>
     </message>
@@ -413,87 +413,87 @@ Geben Sie einen Eingabetext an, oder eine Tabelle und ein Textfeld mit mehreren 
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="491"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="492"/>
         <source>Engine: not installed – see the set-up below.</source>
         <translation>Engine: nicht installiert – siehe Einrichtung unten.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="493"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="494"/>
         <source>Engine: starting…</source>
         <translation>Engine: wird gestartet …</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="510"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="511"/>
         <source>Engine failed to start: {message}</source>
         <translation>Die Engine konnte nicht starten: {message}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="865"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="864"/>
         <source>Choose the folder of the model checkpoint.</source>
         <translation>Wählen Sie den Ordner des Modell-Checkpoints.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="870"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="869"/>
         <source>Enter the hub id of the model (owner/name).</source>
         <translation>Geben Sie die Hub-ID des Modells ein (Besitzer/Name).</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="916"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="915"/>
         <source>Type what changed, e.g. &apos;new buildings&apos;.</source>
         <translation>Geben Sie ein, was sich verändert hat, z. B. „neue Gebäude“.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1011"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1010"/>
         <source>MTRS</source>
         <translation>MTRS</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="961"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="960"/>
         <source>Set up the engine first (see above).</source>
         <translation>Richten Sie zuerst die Engine ein (siehe oben).</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="970"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="969"/>
         <source>Starting…</source>
         <translation>Wird gestartet …</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1017"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1016"/>
         <source>Cancelling…</source>
         <translation>Wird abgebrochen …</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1030"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1029"/>
         <source>The engine had stopped unexpectedly and was restarted.</source>
         <translation>Die Engine war unerwartet beendet worden und wurde neu gestartet.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1033"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1032"/>
         <source>Cancelled. No output was written.</source>
         <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1034"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1033"/>
         <source>Analysis cancelled.</source>
         <translation>Analyse abgebrochen.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1142"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1141"/>
         <source>Runs on GPU: {name}</source>
         <translation>Läuft auf der GPU: {name}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1144"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1143"/>
         <source>Runs on Apple GPU (MPS)</source>
         <translation>Läuft auf der Apple-GPU (MPS)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1146"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1145"/>
         <source>Runs on CPU{name} – no GPU found; large areas will be slow.</source>
         <translation>Läuft auf der CPU{name} – keine GPU gefunden; große Gebiete dauern lange.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1151"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1150"/>
         <source>Cached image features: {n}.</source>
         <translation>Zwischengespeicherte Bildmerkmale: {n}.</translation>
     </message>
@@ -836,7 +836,7 @@ Pixelebene: IoU, Präzision, Trefferquote, F1, Gesamtgenauigkeit. Objektebene: V
         <translation>IoU {iou}, Präzision {precision}, Trefferquote {recall}, F1 {f1}; Objekte: {tp} RP, {fp} FP, {fn} FN</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="136"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="131"/>
         <source>The name of one of your fine-tuned models works too.</source>
         <translation>Auch der Name eines Ihrer feinabgestimmten Modelle ist möglich.</translation>
     </message>
@@ -1003,7 +1003,7 @@ Bei unbrauchbaren Eingaben wird nichts geschrieben; ein nicht leerer Ausgabeordn
         <translation>Ihre eigene Kopie von engine/export/templates.json der Engine; leer: die Standardvorlagen.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="159"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="160"/>
         <source>Random seed</source>
         <translation>Zufalls-Startwert</translation>
     </message>
@@ -1013,7 +1013,7 @@ Bei unbrauchbaren Eingaben wird nichts geschrieben; ein nicht leerer Ausgabeordn
         <translation>Vorhandenen Ausgabeordner ersetzen</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="75"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="76"/>
         <source>Training data folder</source>
         <translation>Ordner der Trainingsdaten</translation>
     </message>
@@ -1053,140 +1053,127 @@ Bei unbrauchbaren Eingaben wird nichts geschrieben; ein nicht leerer Ausgabeordn
         <translation>{train} Trainings- und {val} Validierungskacheln in {path}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="54"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="55"/>
         <source>Fine-tune MTRS model</source>
         <translation>MTRS-Modell feinabstimmen</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="57"/>
-        <source>Adapts a model to your imagery with the chips made by &apos;Export MTRS training data&apos;.
-
-Start from the bundled demonstration model, one of your models (by its name), a model folder or a hub id. Stage 2 (default) teaches the model your prompts; stage 1 only its sense of change. The defaults suit a few dozen chips on a CPU: the image encoder stays frozen, the model is checked on the validation chips and the best one is kept; training stops after the given minutes or epochs, or earlier when validation stops improving.
-
-The engine runs in its own process; progress shows here. Cancel stops training and keeps the best model so far. The result is a normal model folder (config, weights, tokenizer and a model card with the validation figures) and is added to your models under the given name: the MTRS dock offers it in its model list, and the analysis algorithms accept that name as model.</source>
-        <translation>Passt ein Modell mit den von „MTRS-Trainingsdaten exportieren“ erzeugten Kacheln an Ihre Bilddaten an.
-
-Ausgangspunkt ist das mitgelieferte Demonstrationsmodell, eines Ihrer Modelle (über seinen Namen), ein Modellordner oder eine Hub-ID. Stufe 2 (Standard) bringt dem Modell Ihre Eingabetexte bei, Stufe 1 nur sein Gespür für Veränderungen. Die Standardwerte passen für einige Dutzend Kacheln auf einer CPU: Der Bildencoder bleibt eingefroren, das Modell wird an den Validierungskacheln geprüft und das beste behalten; das Training endet nach den angegebenen Minuten oder Epochen oder früher, wenn sich die Validierung nicht mehr verbessert.
-
-Die Engine läuft in einem eigenen Prozess; der Fortschritt wird hier angezeigt. Abbrechen beendet das Training und behält das bisher beste Modell. Das Ergebnis ist ein normaler Modellordner (Konfiguration, Gewichte, Tokenizer und eine Modellkarte mit den Validierungswerten) und wird unter dem angegebenen Namen zu Ihren Modellen hinzugefügt: Das MTRS-Dock bietet es in seiner Modellliste an, und die Analysealgorithmen akzeptieren diesen Namen als Modell.</translation>
-    </message>
-    <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="75"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="76"/>
         <source>The output folder of &apos;Export MTRS training data&apos; (train/ and val/), or one split folder.</source>
         <translation>Der Ausgabeordner von „MTRS-Trainingsdaten exportieren“ (train/ und val/) oder ein einzelner Teilordner.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="81"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="82"/>
         <source>Starting model (empty: bundled; your model&apos;s name, a folder or hub id)</source>
         <translation>Ausgangsmodell (leer: mitgeliefert; Name Ihres Modells, Ordner oder Hub-ID)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="88"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="89"/>
         <source>What to train</source>
         <translation>Was trainiert wird</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="88"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="89"/>
         <source>Stage 2: changes described by prompts</source>
         <translation>Stufe 2: durch Eingabetexte beschriebene Veränderungen</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="88"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="89"/>
         <source>Stage 1: all changes (no prompts)</source>
         <translation>Stufe 1: alle Veränderungen (ohne Eingabetexte)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="97"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="98"/>
         <source>Time budget (minutes; 0: no time limit)</source>
         <translation>Zeitbudget (Minuten; 0: ohne Zeitlimit)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="108"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="109"/>
         <source>Epochs (0: use the time budget)</source>
         <translation>Epochen (0: Zeitbudget verwenden)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="108"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="109"/>
         <source>When set, training runs this many passes over the chips instead of a time budget.</source>
         <translation>Wenn gesetzt, durchläuft das Training die Kacheln so oft statt nach Zeitbudget.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="120"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="121"/>
         <source>Name in your model list (empty: the folder name)</source>
         <translation>Name in Ihrer Modellliste (leer: Ordnername)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="125"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="126"/>
         <source>Learning rate (empty: engine default)</source>
         <translation>Lernrate (leer: Standard der Engine)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="136"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="137"/>
         <source>Early stopping patience (validations without improvement; empty: engine default)</source>
         <translation>Geduld für frühes Beenden (Validierungen ohne Verbesserung; leer: Standard der Engine)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="147"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="148"/>
         <source>Maximum optimisation steps (empty: no limit)</source>
         <translation>Maximale Optimierungsschritte (leer: ohne Grenze)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="147"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="148"/>
         <source>A hard cap on training steps, e.g. for a quick trial run.</source>
         <translation>Eine feste Obergrenze für Trainingsschritte, z. B. für einen schnellen Probelauf.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="164"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="165"/>
         <source>Hub revision of the starting model</source>
         <translation>Hub-Revision des Ausgangsmodells</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="170"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="171"/>
         <source>Resume an interrupted fine-tuning in the output folder</source>
         <translation>Unterbrochene Feinabstimmung im Ausgabeordner fortsetzen</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="175"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="176"/>
         <source>Replace an existing model folder</source>
         <translation>Vorhandenen Modellordner ersetzen</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="176"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="177"/>
         <source>Fine-tuned model folder</source>
         <translation>Ordner des feinabgestimmten Modells</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="177"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="178"/>
         <source>Name in your model list</source>
         <translation>Name in Ihrer Modellliste</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="178"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="179"/>
         <source>Training steps</source>
         <translation>Trainingsschritte</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="179"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="180"/>
         <source>Training time (s)</source>
         <translation>Trainingszeit (s)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="180"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="181"/>
         <source>Validation figures (JSON)</source>
         <translation>Validierungswerte (JSON)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="187"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="188"/>
         <source>The training data folder does not exist: {path}</source>
         <translation>Der Ordner der Trainingsdaten existiert nicht: {path}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="226"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="227"/>
         <source>Cancelled; the best model so far was kept in {path} and added to your models as &apos;{name}&apos;.</source>
         <translation>Abgebrochen; das bisher beste Modell wurde in {path} behalten und als „{name}“ zu Ihren Modellen hinzugefügt.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="248"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="249"/>
         <source>Model &apos;{name}&apos; saved in {path} and added to your models.</source>
         <translation>Modell „{name}“ in {path} gespeichert und zu Ihren Modellen hinzugefügt.</translation>
     </message>
@@ -1196,57 +1183,42 @@ Die Engine läuft in einem eigenen Prozess; der Fortschritt wird hier angezeigt.
         <translation>Dieses Modell aus der Liste entfernen (sein Ordner wird nicht gelöscht).</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="594"/>
-        <source>Bundled demonstration model</source>
-        <translation>Mitgeliefertes Demonstrationsmodell</translation>
-    </message>
-    <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="595"/>
-        <source>A small model trained on a CPU to show how MTRS works; not accurate enough for real work.</source>
-        <translation>Ein kleines, auf einer CPU trainiertes Modell, das zeigt, wie MTRS funktioniert; für echte Arbeit nicht genau genug.</translation>
-    </message>
-    <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="604"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="609"/>
         <source>{name} (missing)</source>
         <translation>{name} (fehlt)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="608"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="613"/>
         <source>Other folder…</source>
         <translation>Anderer Ordner …</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="609"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="614"/>
         <source>Hub id…</source>
         <translation>Hub-ID …</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="649"/>
-        <source>A demonstration model: fine-tune it on your own labelled changes for real work (Processing ▸ MTRS ▸ Adapt the model).</source>
-        <translation>Ein Demonstrationsmodell: Stimmen Sie es für echte Arbeit mit Ihren eigenen erfassten Veränderungen fein ab (Verarbeitung ▸ MTRS ▸ Modell anpassen).</translation>
-    </message>
-    <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="659"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="664"/>
         <source>The folder of this model is missing: {path}. Choose another model, or Remove to forget it.</source>
         <translation>Der Ordner dieses Modells fehlt: {path}. Wählen Sie ein anderes Modell oder entfernen Sie es mit „Entfernen“ aus der Liste.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="663"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="668"/>
         <source>Your model, fine-tuned from {base}.</source>
         <translation>Ihr Modell, feinabgestimmt aus {base}.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="662"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="667"/>
         <source>the bundled model</source>
         <translation>dem mitgelieferten Modell</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="666"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="671"/>
         <source>Validation: {figures}.</source>
         <translation>Validierung: {figures}.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="856"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="855"/>
         <source>The folder of your model &apos;{name}&apos; no longer exists. Choose another model.</source>
         <translation>Der Ordner Ihres Modells „{name}“ existiert nicht mehr. Wählen Sie ein anderes Modell.</translation>
     </message>
@@ -1301,22 +1273,22 @@ Die Engine läuft in einem eigenen Prozess; der Fortschritt wird hier angezeigt.
         <translation>Die Engine ist noch beschäftigt: Sie wird aufgefordert, sofort anzuhalten …</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="687"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="686"/>
         <source>The earlier and the later raster are the same image: there is nothing to compare. Choose the image taken before the change as earlier and the one after it as later.</source>
         <translation>Das frühere und das spätere Raster sind dasselbe Bild: Es gibt nichts zu vergleichen. Wählen Sie das Bild von vor der Änderung als früheres und das danach als späteres.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="179"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="151"/>
         <source>Polygons smaller than this are dropped (0 keeps single-pixel specks).</source>
         <translation>Kleinere Polygone werden verworfen (0 behält auch einzelne Pixel).</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/alignment.py" line="141"/>
+        <location filename="../mtrs_qgis_plugin/alignment.py" line="126"/>
         <source>Overlap: {area}.</source>
         <translation>Überlappung: {area}.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/analysis_task.py" line="137"/>
+        <location filename="../mtrs_qgis_plugin/analysis_task.py" line="138"/>
         <source>MTRS: checking the images</source>
         <translation>MTRS: Bilder werden geprüft</translation>
     </message>
@@ -1366,72 +1338,72 @@ Die Engine läuft in einem eigenen Prozess; der Fortschritt wird hier angezeigt.
         <translation>Beschreiben Sie die gesuchte Änderung in einfachen Worten; frühere Eingaben dieses Projekts werden aufgelistet.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="306"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="307"/>
         <source>Side of the square pieces the image is cut into; 0 uses the model&apos;s size.</source>
         <translation>Seitenlänge der quadratischen Kacheln, in die das Bild geteilt wird; 0 verwendet die Größe des Modells.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="310"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="311"/>
         <source>Pixels shared by neighbouring tiles, blended to hide tile seams.</source>
         <translation>Pixel, die benachbarte Kacheln teilen; sie werden überblendet, damit keine Kachelkanten sichtbar sind.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="315"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="316"/>
         <source>A pixel counts as changed above this probability; lower finds more, with more false alarms.</source>
         <translation>Ein Pixel gilt oberhalb dieser Wahrscheinlichkeit als verändert; niedriger findet mehr, mit mehr Fehlalarmen.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="334"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="335"/>
         <source>Polygons smaller than this are dropped: single-pixel specks are noise. 0 keeps everything.</source>
         <translation>Kleinere Polygone werden verworfen: einzelne Pixel sind Rauschen. 0 behält alles.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="341"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="342"/>
         <source>Smooth polygon outlines by this tolerance; 0 keeps the pixel edges.</source>
         <translation>Polygonumrisse mit dieser Toleranz glätten; 0 behält die Pixelkanten.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="348"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="349"/>
         <source>Where the polygons are saved. An existing file is never overwritten: the next run writes a numbered file beside it. Empty: a temporary file, lost when QGIS closes.</source>
         <translation>Wohin die Polygone gespeichert werden. Eine vorhandene Datei wird nie überschrieben: Der nächste Lauf schreibt eine nummerierte Datei daneben. Leer: eine temporäre Datei, die beim Schließen von QGIS verloren geht.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="366"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="367"/>
         <source>Also add the per-pixel change probability as a raster layer (hidden at first).</source>
         <translation>Zusätzlich die Änderungswahrscheinlichkeit je Pixel als Rasterlayer hinzufügen (zunächst ausgeblendet).</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="771"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="770"/>
         <source>Find the described change between the two images.</source>
         <translation>Die beschriebene Änderung zwischen den beiden Bildern finden.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="703"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="702"/>
         <source>Counting tiles…</source>
         <translation>Kacheln werden gezählt…</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="780"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="779"/>
         <source>{tiles} tiles per prompt.</source>
         <translation>{tiles} Kacheln je Eingabe.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="783"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="782"/>
         <source>About {time} for {prompts} prompt(s), measured on this computer.</source>
         <translation>Etwa {time} für {prompts} Eingabe(n), auf diesem Rechner gemessen.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="986"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="985"/>
         <source>Elapsed {time}</source>
         <translation>Vergangen {time}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="989"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="988"/>
         <source>about {time} left</source>
         <translation>noch etwa {time}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1027"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1026"/>
         <source>Took {time}</source>
         <translation>Dauer {time}</translation>
     </message>
@@ -1571,62 +1543,62 @@ Die Engine läuft in einem eigenen Prozess; der Fortschritt wird hier angezeigt.
         <translation>'{label}': {n} Polygone, {area} in {seconds} s auf {device}.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="298"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="261"/>
         <source>{n} polygons, {area} in {seconds} s on {device}.</source>
         <translation>{n} Polygone, {area} in {seconds} s auf {device}.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="355"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="356"/>
         <source>Save results next to the project</source>
         <translation>Ergebnisse neben dem Projekt speichern</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="357"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="358"/>
         <source>With no output file chosen, write the results into a folder &apos;mtrs_results&apos; beside the saved project instead of temporary files that are lost when QGIS closes.</source>
         <translation>Ohne gewählte Ausgabedatei die Ergebnisse in einen Ordner 'mtrs_results' neben dem gespeicherten Projekt schreiben statt in temporäre Dateien, die beim Schließen von QGIS verloren gehen.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="341"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="320"/>
         <source>Presence threshold (0: off)</source>
         <translation>Präsenzschwelle (0: aus)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="341"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="322"/>
         <source>Models that judge whether the described change exists at all: below this confidence a prompt counts as not found in a tile, and in the area when no tile reaches it; its output has no polygons. 0 turns the check off. Models without this judgement ignore it.</source>
         <translation>Für Modelle, die beurteilen, ob die beschriebene Veränderung überhaupt vorkommt: Unter dieser Konfidenz gilt ein Eingabetext in einer Kachel als nicht gefunden, und im Gebiet, wenn keine Kachel sie erreicht; seine Ausgabe hat dann keine Polygone. 0 schaltet die Prüfung aus. Modelle ohne diese Beurteilung ignorieren den Wert.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="323"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="324"/>
         <source>off</source>
         <translation>aus</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="324"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="325"/>
         <source>Models that judge whether the described change exists at all: below this confidence a prompt counts as not found and its layer stays empty. 0 turns the check off.</source>
         <translation>Für Modelle, die beurteilen, ob die beschriebene Veränderung überhaupt vorkommt: Unter dieser Konfidenz gilt ein Eingabetext als nicht gefunden, und sein Layer bleibt leer. 0 schaltet die Prüfung aus.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="330"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="331"/>
         <source>Presence threshold</source>
         <translation>Präsenzschwelle</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="538"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="539"/>
         <source>Pre-filled by acquisition dates in the metadata ({earlier} and {later}).</source>
         <translation>Vorbelegt nach den Aufnahmedaten in den Metadaten ({earlier} und {later}).</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="543"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="544"/>
         <source>Pre-filled by the dates in the layer names.</source>
         <translation>Vorbelegt nach den Daten in den Layernamen.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="545"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="546"/>
         <source>Pre-filled by words such as pre/post or before/after in the layer names.</source>
         <translation>Vorbelegt nach Wörtern wie pre/post oder before/after in den Layernamen.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="547"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="548"/>
         <source>Pre-filled in the order of the layer names: check which image is the earlier one.</source>
         <translation>Vorbelegt in der Reihenfolge der Layernamen: Prüfen Sie, welches Bild das frühere ist.</translation>
     </message>
@@ -1891,27 +1863,27 @@ Die Engine läuft in einem eigenen Prozess; der Fortschritt wird hier angezeigt.
         <translation>Die Engine hat auf „{cmd}“ nicht rechtzeitig geantwortet.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/presence.py" line="40"/>
+        <location filename="../mtrs_qgis_plugin/presence.py" line="41"/>
         <source>under 1 %</source>
         <translation>unter 1 %</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/presence.py" line="42"/>
+        <location filename="../mtrs_qgis_plugin/presence.py" line="43"/>
         <source>over 99 %</source>
         <translation>über 99 %</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/presence.py" line="48"/>
+        <location filename="../mtrs_qgis_plugin/presence.py" line="49"/>
         <source>No &apos;{label}&apos; found in this area (model confidence {confidence}); its layer is empty.</source>
         <translation>Kein(e) „{label}“ in diesem Gebiet gefunden (Modellkonfidenz {confidence}); der Layer ist leer.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/presence.py" line="55"/>
+        <location filename="../mtrs_qgis_plugin/presence.py" line="56"/>
         <source>found in {k} of {n} tiles (model confidence {confidence})</source>
         <translation>in {k} von {n} Kacheln gefunden (Modellkonfidenz {confidence})</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/presence.py" line="65"/>
+        <location filename="../mtrs_qgis_plugin/presence.py" line="66"/>
         <source>&apos;{label}&apos;: {found}.</source>
         <translation>„{label}“: {found}.</translation>
     </message>
@@ -1929,6 +1901,34 @@ Die Engine läuft in einem eigenen Prozess; der Fortschritt wird hier angezeigt.
         <location filename="../mtrs_qgis_plugin/result_layers.py" line="225"/>
         <source>&apos;{label}&apos;: {n} polygons, {area} in {seconds} s on {device}; {found}.</source>
         <translation>„{label}“: {n} Polygone, {area} in {seconds} s auf {device}; {found}.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="58"/>
+        <source>Adapts a model to your imagery with the chips made by &apos;Export MTRS training data&apos;.
+
+Start from the bundled lite model, one of your models (by its name), a model folder or a hub id. Stage 2 (default) teaches the model your prompts; stage 1 only its sense of change. The defaults suit a few dozen chips on a CPU: the image encoder stays frozen, the model is checked on the validation chips and the best one is kept; training stops after the given minutes or epochs, or earlier when validation stops improving.
+
+The engine runs in its own process; progress shows here. Cancel stops training and keeps the best model so far. The result is a normal model folder (config, weights, tokenizer and a model card with the validation figures) and is added to your models under the given name: the MTRS dock offers it in its model list, and the analysis algorithms accept that name as model.</source>
+        <translation>Passt ein Modell mit den von „MTRS-Trainingsdaten exportieren“ erzeugten Kacheln an Ihre Bilddaten an.
+
+Ausgangspunkt ist das mitgelieferte Lite-Modell, eines Ihrer Modelle (über seinen Namen), ein Modellordner oder eine Hub-ID. Stufe 2 (Standard) bringt dem Modell Ihre Eingabetexte bei, Stufe 1 nur sein Gespür für Veränderungen. Die Standardwerte passen für einige Dutzend Kacheln auf einer CPU: Der Bildencoder bleibt eingefroren, das Modell wird an den Validierungskacheln geprüft und das beste behalten; das Training endet nach den angegebenen Minuten oder Epochen oder früher, wenn sich die Validierung nicht mehr verbessert.
+
+Die Engine läuft in einem eigenen Prozess; der Fortschritt wird hier angezeigt. Abbrechen beendet das Training und behält das bisher beste Modell. Das Ergebnis ist ein normaler Modellordner (Konfiguration, Gewichte, Tokenizer und eine Modellkarte mit den Validierungswerten) und wird unter dem angegebenen Namen zu Ihren Modellen hinzugefügt: Das MTRS-Dock bietet es in seiner Modellliste an, und die Analysealgorithmen akzeptieren diesen Namen als Modell.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="595"/>
+        <source>Bundled lite model (small, general)</source>
+        <translation>Mitgeliefertes Lite-Modell (klein, allgemein)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="596"/>
+        <source>A small model with pretrained image and sentence encoders, trained on a CPU on a few hundred sample image pairs; its model card lists what it gets right and wrong. Check its results.</source>
+        <translation>Ein kleines Modell mit vortrainierten Bild- und Satzencodern, auf einer CPU mit einigen hundert Beispiel-Bildpaaren trainiert; seine Modellkarte nennt, was es richtig und falsch macht. Prüfen Sie seine Ergebnisse.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="654"/>
+        <source>A small general model trained on sample data: check its results, and fine-tune it on your own labelled changes for real work (Processing ▸ MTRS ▸ Adapt the model).</source>
+        <translation>Ein kleines allgemeines Modell, auf Beispieldaten trainiert: Prüfen Sie seine Ergebnisse und stimmen Sie es für echte Arbeit mit Ihren eigenen erfassten Veränderungen fein ab (Verarbeitung ▸ MTRS ▸ Modell anpassen).</translation>
     </message>
 </context>
 </TS>

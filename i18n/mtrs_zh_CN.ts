@@ -14,7 +14,7 @@
         <translation>无需提示词，分割早期与后期栅格之间的所有变化（模型的类别无关变化头），并将多边形写入 GeoPackage。适合在使用“指代变化分割”查询特定变化之前获得概览。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="100"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="99"/>
         <source>Change analysis</source>
         <translation>变化分析</translation>
     </message>
@@ -29,102 +29,102 @@
         <translation>后期栅格</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="122"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="117"/>
         <source>Bands of the earlier raster (R, G, B)</source>
         <translation>早期栅格的波段（R、G、B）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="122"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="117"/>
         <source>Bands of the later raster (R, G, B)</source>
         <translation>后期栅格的波段（R、G、B）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="127"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="122"/>
         <source>Three bands in red, green, blue order; empty: the first three bands.</source>
         <translation>按红、绿、蓝顺序指定三个波段；留空则使用前三个波段。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="133"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="128"/>
         <source>Model (empty: bundled; folder or hub id)</source>
         <translation>模型（留空：内置模型；或文件夹、Hub ID）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="136"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="131"/>
         <source>A checkpoint folder (config.json + model.safetensors) or a hub id; empty uses the bundled model.</source>
         <translation>检查点文件夹（config.json + model.safetensors）或 Hub ID；留空则使用内置模型。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="145"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="140"/>
         <source>Extent (empty: overlap of the rasters)</source>
         <translation>范围（留空：两幅栅格的重叠区域）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="151"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="147"/>
         <source>Tile size in pixels (0: the model&apos;s size)</source>
         <translation>瓦片大小（像素；0：模型自身尺寸）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="160"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="148"/>
         <source>Tile overlap in pixels</source>
         <translation>瓦片重叠（像素）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="318"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="319"/>
         <source>Probability threshold</source>
         <translation>概率阈值</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="179"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="151"/>
         <source>Minimum polygon area (m²)</source>
         <translation>最小多边形面积（m²）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="190"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="155"/>
         <source>Simplification tolerance (map units)</source>
         <translation>简化容差（地图单位）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="169"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="170"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="203"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="162"/>
         <source>Change polygons</source>
         <translation>变化多边形</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="208"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="167"/>
         <source>Change probability raster</source>
         <translation>变化概率栅格</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="213"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="172"/>
         <source>Number of polygons</source>
         <translation>多边形数量</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="214"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="173"/>
         <source>Total area (m²)</source>
         <translation>总面积（m²）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="215"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="174"/>
         <source>Run record (JSON)</source>
         <translation>运行记录（JSON）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="231"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="190"/>
         <source>Give exactly three bands (R, G, B) for {name}, or none for the first three.</source>
         <translation>请为 {name} 指定恰好三个波段（R、G、B），或不指定以使用前三个波段。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="255"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="215"/>
         <source>The output must be a GeoPackage (.gpkg): {path}</source>
         <translation>输出必须是 GeoPackage（.gpkg）：{path}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="273"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="233"/>
         <source>Engine request: {prompts}</source>
         <translation>引擎请求：{prompts}</translation>
     </message>
@@ -134,7 +134,7 @@
         <translation>全部变化</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="290"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="253"/>
         <source>Cancelled; no output was written.</source>
         <translation>已取消；未写入任何输出。</translation>
     </message>
@@ -183,47 +183,47 @@ Give one prompt, or a table and a text field holding several prompts (one polygo
         <translation>请给出一个提示词，或一个表格及其提示词字段。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="913"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="912"/>
         <source>Choose an earlier and a later raster layer.</source>
         <translation>请选择一个早期栅格图层和一个后期栅格图层。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/alignment.py" line="82"/>
+        <location filename="../mtrs_qgis_plugin/alignment.py" line="69"/>
         <source>Earlier and later are the same layer: there is nothing to compare.</source>
         <translation>早期与后期是同一个图层：没有可比较的内容。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/alignment.py" line="90"/>
+        <location filename="../mtrs_qgis_plugin/alignment.py" line="77"/>
         <source>The later layer&apos;s extent cannot be transformed to the earlier CRS.</source>
         <translation>后期图层的范围无法转换到早期图层的坐标参考系。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="759"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="758"/>
         <source>The layers do not overlap (in the chosen extent): there is nothing to analyse.</source>
         <translation>图层（在所选范围内）没有重叠：没有可分析的区域。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/alignment.py" line="122"/>
+        <location filename="../mtrs_qgis_plugin/alignment.py" line="109"/>
         <source>The resolutions differ by a factor of {ratio:.1f}: the later image will be resampled.</source>
         <translation>分辨率相差 {ratio:.1f} 倍：后期影像将被重采样。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/alignment.py" line="137"/>
+        <location filename="../mtrs_qgis_plugin/alignment.py" line="122"/>
         <source>Same grid: no resampling.</source>
         <translation>网格相同：无需重采样。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/alignment.py" line="139"/>
+        <location filename="../mtrs_qgis_plugin/alignment.py" line="124"/>
         <source>Different grid: the later image will be warped.</source>
         <translation>网格不同：后期影像将被重投影对齐。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/analysis_task.py" line="48"/>
+        <location filename="../mtrs_qgis_plugin/analysis_task.py" line="49"/>
         <source>MTRS: {prompt}</source>
         <translation>MTRS：{prompt}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/analysis_task.py" line="48"/>
+        <location filename="../mtrs_qgis_plugin/analysis_task.py" line="49"/>
         <source>{n} prompts</source>
         <translation>{n} 个提示词</translation>
     </message>
@@ -233,7 +233,7 @@ Give one prompt, or a table and a text field holding several prompts (one polygo
         <translation>瓦片 {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/analysis_task.py" line="106"/>
+        <location filename="../mtrs_qgis_plugin/analysis_task.py" line="107"/>
         <source>MTRS: starting the engine</source>
         <translation>MTRS：正在启动引擎</translation>
     </message>
@@ -358,52 +358,52 @@ Give one prompt, or a table and a text field holding several prompts (one polygo
         <translation>高级</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="305"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="306"/>
         <source>model size</source>
         <translation>模型尺寸</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="307"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="308"/>
         <source>Tile size (px)</source>
         <translation>瓦片大小（像素）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="311"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="312"/>
         <source>Tile overlap (px)</source>
         <translation>瓦片重叠（像素）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="337"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="338"/>
         <source>Minimum area</source>
         <translation>最小面积</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="342"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="343"/>
         <source>Simplify (map units)</source>
         <translation>简化（地图单位）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="346"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="347"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage（*.gpkg）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="347"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="348"/>
         <source>[temporary GeoPackage]</source>
         <translation>[临时 GeoPackage]</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="354"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="355"/>
         <source>Output file</source>
         <translation>输出文件</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="364"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="365"/>
         <source>Load probability raster</source>
         <translation>加载概率栅格</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="390"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="391"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
@@ -413,87 +413,87 @@ Give one prompt, or a table and a text field holding several prompts (one polygo
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="491"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="492"/>
         <source>Engine: not installed – see the set-up below.</source>
         <translation>引擎：未安装——请参阅下方的设置。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="493"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="494"/>
         <source>Engine: starting…</source>
         <translation>引擎：正在启动…</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="510"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="511"/>
         <source>Engine failed to start: {message}</source>
         <translation>引擎启动失败：{message}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="865"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="864"/>
         <source>Choose the folder of the model checkpoint.</source>
         <translation>请选择模型检查点所在的文件夹。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="870"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="869"/>
         <source>Enter the hub id of the model (owner/name).</source>
         <translation>请输入模型的 Hub ID（所有者/名称）。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="916"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="915"/>
         <source>Type what changed, e.g. &apos;new buildings&apos;.</source>
         <translation>请输入发生了什么变化，例如“新建建筑”。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1011"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1010"/>
         <source>MTRS</source>
         <translation>MTRS</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="961"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="960"/>
         <source>Set up the engine first (see above).</source>
         <translation>请先设置引擎（见上方）。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="970"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="969"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1017"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1016"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1030"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1029"/>
         <source>The engine had stopped unexpectedly and was restarted.</source>
         <translation>引擎意外停止，已重新启动。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1033"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1032"/>
         <source>Cancelled. No output was written.</source>
         <translation>已取消。未写入任何输出。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1034"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1033"/>
         <source>Analysis cancelled.</source>
         <translation>分析已取消。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1142"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1141"/>
         <source>Runs on GPU: {name}</source>
         <translation>在 GPU 上运行：{name}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1144"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1143"/>
         <source>Runs on Apple GPU (MPS)</source>
         <translation>在 Apple GPU（MPS）上运行</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1146"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1145"/>
         <source>Runs on CPU{name} – no GPU found; large areas will be slow.</source>
         <translation>在 CPU{name} 上运行——未找到 GPU；大范围区域会较慢。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1151"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1150"/>
         <source>Cached image features: {n}.</source>
         <translation>已缓存的影像特征：{n}。</translation>
     </message>
@@ -836,7 +836,7 @@ Pixel level: IoU, precision, recall, F1, overall accuracy. Object level: predict
         <translation>IoU {iou}，精确率 {precision}，召回率 {recall}，F1 {f1}；对象：{tp} 个真阳性，{fp} 个假阳性，{fn} 个假阴性</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="136"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="131"/>
         <source>The name of one of your fine-tuned models works too.</source>
         <translation>也可以填写您某个微调模型的名称。</translation>
     </message>
@@ -1003,7 +1003,7 @@ Nothing is written when the input is unusable; an output folder that is not empt
         <translation>您自己的引擎 engine/export/templates.json 副本；留空：使用默认模板。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="159"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="160"/>
         <source>Random seed</source>
         <translation>随机种子</translation>
     </message>
@@ -1013,7 +1013,7 @@ Nothing is written when the input is unusable; an output folder that is not empt
         <translation>替换已有的输出文件夹</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="75"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="76"/>
         <source>Training data folder</source>
         <translation>训练数据文件夹</translation>
     </message>
@@ -1053,140 +1053,127 @@ Nothing is written when the input is unusable; an output folder that is not empt
         <translation>{train} 个训练切片和 {val} 个验证切片，位于 {path}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="54"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="55"/>
         <source>Fine-tune MTRS model</source>
         <translation>微调 MTRS 模型</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="57"/>
-        <source>Adapts a model to your imagery with the chips made by &apos;Export MTRS training data&apos;.
-
-Start from the bundled demonstration model, one of your models (by its name), a model folder or a hub id. Stage 2 (default) teaches the model your prompts; stage 1 only its sense of change. The defaults suit a few dozen chips on a CPU: the image encoder stays frozen, the model is checked on the validation chips and the best one is kept; training stops after the given minutes or epochs, or earlier when validation stops improving.
-
-The engine runs in its own process; progress shows here. Cancel stops training and keeps the best model so far. The result is a normal model folder (config, weights, tokenizer and a model card with the validation figures) and is added to your models under the given name: the MTRS dock offers it in its model list, and the analysis algorithms accept that name as model.</source>
-        <translation>使用“导出 MTRS 训练数据”生成的切片，使模型适应您的影像。
-
-可以从内置演示模型、您的某个模型（按名称）、模型文件夹或 Hub ID 开始。第 2 阶段（默认）让模型学习您的提示词；第 1 阶段只训练其对变化的感知。默认设置适合在 CPU 上使用几十个切片：影像编码器保持冻结，模型在验证切片上检验并保留最佳结果；训练在给定的分钟数或轮数后停止，若验证结果不再提升则提前停止。
-
-引擎在独立进程中运行，进度显示在此处。取消会停止训练并保留迄今为止的最佳模型。结果是一个普通的模型文件夹（配置、权重、分词器以及包含验证数值的模型卡），并以给定名称加入您的模型：MTRS 停靠面板会在模型列表中提供它，分析算法也接受该名称作为模型。</translation>
-    </message>
-    <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="75"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="76"/>
         <source>The output folder of &apos;Export MTRS training data&apos; (train/ and val/), or one split folder.</source>
         <translation>“导出 MTRS 训练数据”的输出文件夹（train/ 和 val/），或其中一个划分文件夹。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="81"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="82"/>
         <source>Starting model (empty: bundled; your model&apos;s name, a folder or hub id)</source>
         <translation>起始模型（留空：内置；您的模型名称、文件夹或 Hub ID）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="88"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="89"/>
         <source>What to train</source>
         <translation>训练内容</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="88"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="89"/>
         <source>Stage 2: changes described by prompts</source>
         <translation>第 2 阶段：由提示词描述的变化</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="88"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="89"/>
         <source>Stage 1: all changes (no prompts)</source>
         <translation>第 1 阶段：全部变化（无提示词）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="97"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="98"/>
         <source>Time budget (minutes; 0: no time limit)</source>
         <translation>时间预算（分钟；0：不限时）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="108"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="109"/>
         <source>Epochs (0: use the time budget)</source>
         <translation>轮数（0：使用时间预算）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="108"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="109"/>
         <source>When set, training runs this many passes over the chips instead of a time budget.</source>
         <translation>设置后，训练将按此轮数遍历切片，而不是按时间预算。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="120"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="121"/>
         <source>Name in your model list (empty: the folder name)</source>
         <translation>在您的模型列表中的名称（留空：文件夹名）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="125"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="126"/>
         <source>Learning rate (empty: engine default)</source>
         <translation>学习率（留空：引擎默认值）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="136"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="137"/>
         <source>Early stopping patience (validations without improvement; empty: engine default)</source>
         <translation>提前停止的耐心值（无提升的验证次数；留空：引擎默认值）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="147"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="148"/>
         <source>Maximum optimisation steps (empty: no limit)</source>
         <translation>最大优化步数（留空：不限）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="147"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="148"/>
         <source>A hard cap on training steps, e.g. for a quick trial run.</source>
         <translation>训练步数的硬性上限，例如用于快速试运行。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="164"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="165"/>
         <source>Hub revision of the starting model</source>
         <translation>起始模型的 Hub 版本</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="170"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="171"/>
         <source>Resume an interrupted fine-tuning in the output folder</source>
         <translation>在输出文件夹中继续被中断的微调</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="175"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="176"/>
         <source>Replace an existing model folder</source>
         <translation>替换已有的模型文件夹</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="176"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="177"/>
         <source>Fine-tuned model folder</source>
         <translation>微调模型文件夹</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="177"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="178"/>
         <source>Name in your model list</source>
         <translation>在您的模型列表中的名称</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="178"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="179"/>
         <source>Training steps</source>
         <translation>训练步数</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="179"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="180"/>
         <source>Training time (s)</source>
         <translation>训练时间（秒）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="180"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="181"/>
         <source>Validation figures (JSON)</source>
         <translation>验证数值（JSON）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="187"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="188"/>
         <source>The training data folder does not exist: {path}</source>
         <translation>训练数据文件夹不存在：{path}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="226"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="227"/>
         <source>Cancelled; the best model so far was kept in {path} and added to your models as &apos;{name}&apos;.</source>
         <translation>已取消；迄今为止的最佳模型保存在 {path}，并以“{name}”加入您的模型。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="248"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="249"/>
         <source>Model &apos;{name}&apos; saved in {path} and added to your models.</source>
         <translation>模型“{name}”已保存到 {path} 并加入您的模型。</translation>
     </message>
@@ -1196,57 +1183,42 @@ The engine runs in its own process; progress shows here. Cancel stops training a
         <translation>从列表中移除此模型（不会删除其文件夹）。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="594"/>
-        <source>Bundled demonstration model</source>
-        <translation>内置演示模型</translation>
-    </message>
-    <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="595"/>
-        <source>A small model trained on a CPU to show how MTRS works; not accurate enough for real work.</source>
-        <translation>在 CPU 上训练的小模型，用于演示 MTRS 的工作方式；精度不足以用于实际工作。</translation>
-    </message>
-    <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="604"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="609"/>
         <source>{name} (missing)</source>
         <translation>{name}（缺失）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="608"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="613"/>
         <source>Other folder…</source>
         <translation>其他文件夹…</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="609"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="614"/>
         <source>Hub id…</source>
         <translation>Hub ID…</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="649"/>
-        <source>A demonstration model: fine-tune it on your own labelled changes for real work (Processing ▸ MTRS ▸ Adapt the model).</source>
-        <translation>这是一个演示模型：用于实际工作时，请用您自己标注的变化对其进行微调（处理 ▸ MTRS ▸ 调整模型）。</translation>
-    </message>
-    <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="659"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="664"/>
         <source>The folder of this model is missing: {path}. Choose another model, or Remove to forget it.</source>
         <translation>此模型的文件夹已缺失：{path}。请选择其他模型，或点击“移除”将其从列表中删除。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="663"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="668"/>
         <source>Your model, fine-tuned from {base}.</source>
         <translation>您的模型，基于 {base} 微调。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="662"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="667"/>
         <source>the bundled model</source>
         <translation>内置模型</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="666"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="671"/>
         <source>Validation: {figures}.</source>
         <translation>验证：{figures}。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="856"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="855"/>
         <source>The folder of your model &apos;{name}&apos; no longer exists. Choose another model.</source>
         <translation>您的模型“{name}”的文件夹已不存在。请选择其他模型。</translation>
     </message>
@@ -1301,22 +1273,22 @@ The engine runs in its own process; progress shows here. Cancel stops training a
         <translation>引擎仍在忙碌：正在请求其立即停止…</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="687"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="686"/>
         <source>The earlier and the later raster are the same image: there is nothing to compare. Choose the image taken before the change as earlier and the one after it as later.</source>
         <translation>前期和后期栅格是同一幅影像：没有可比较的内容。请选择变化前的影像作为前期、变化后的影像作为后期。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="179"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="151"/>
         <source>Polygons smaller than this are dropped (0 keeps single-pixel specks).</source>
         <translation>小于此面积的多边形将被丢弃（0 保留单像素斑点）。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/alignment.py" line="141"/>
+        <location filename="../mtrs_qgis_plugin/alignment.py" line="126"/>
         <source>Overlap: {area}.</source>
         <translation>重叠：{area}。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/analysis_task.py" line="137"/>
+        <location filename="../mtrs_qgis_plugin/analysis_task.py" line="138"/>
         <source>MTRS: checking the images</source>
         <translation>MTRS：正在检查影像</translation>
     </message>
@@ -1366,72 +1338,72 @@ The engine runs in its own process; progress shows here. Cancel stops training a
         <translation>用平实的语言描述要查找的变化；会列出本项目以前的提示。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="306"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="307"/>
         <source>Side of the square pieces the image is cut into; 0 uses the model&apos;s size.</source>
         <translation>影像切分成的正方形瓦片边长；0 表示使用模型的尺寸。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="310"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="311"/>
         <source>Pixels shared by neighbouring tiles, blended to hide tile seams.</source>
         <translation>相邻瓦片共享的像素，经融合以隐藏瓦片接缝。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="315"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="316"/>
         <source>A pixel counts as changed above this probability; lower finds more, with more false alarms.</source>
         <translation>概率高于此值的像素视为变化；值越低发现越多，误报也越多。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="334"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="335"/>
         <source>Polygons smaller than this are dropped: single-pixel specks are noise. 0 keeps everything.</source>
         <translation>小于此面积的多边形将被丢弃：单像素斑点是噪声。0 保留全部。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="341"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="342"/>
         <source>Smooth polygon outlines by this tolerance; 0 keeps the pixel edges.</source>
         <translation>按此容差平滑多边形轮廓；0 保留像素边缘。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="348"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="349"/>
         <source>Where the polygons are saved. An existing file is never overwritten: the next run writes a numbered file beside it. Empty: a temporary file, lost when QGIS closes.</source>
         <translation>多边形的保存位置。已有文件绝不会被覆盖：下一次运行会在旁边写入带编号的文件。留空：临时文件，QGIS 关闭后丢失。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="366"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="367"/>
         <source>Also add the per-pixel change probability as a raster layer (hidden at first).</source>
         <translation>同时将逐像素变化概率添加为栅格图层（初始隐藏）。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="771"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="770"/>
         <source>Find the described change between the two images.</source>
         <translation>在两幅影像之间查找所描述的变化。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="703"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="702"/>
         <source>Counting tiles…</source>
         <translation>正在统计瓦片…</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="780"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="779"/>
         <source>{tiles} tiles per prompt.</source>
         <translation>每个提示 {tiles} 个瓦片。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="783"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="782"/>
         <source>About {time} for {prompts} prompt(s), measured on this computer.</source>
         <translation>{prompts} 个提示约需 {time}（在本机测得）。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="986"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="985"/>
         <source>Elapsed {time}</source>
         <translation>已用 {time}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="989"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="988"/>
         <source>about {time} left</source>
         <translation>约剩 {time}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1027"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="1026"/>
         <source>Took {time}</source>
         <translation>耗时 {time}</translation>
     </message>
@@ -1571,62 +1543,62 @@ The engine runs in its own process; progress shows here. Cancel stops training a
         <translation>“{label}”：{n} 个多边形，{area}，用时 {seconds} 秒，设备 {device}。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="298"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="261"/>
         <source>{n} polygons, {area} in {seconds} s on {device}.</source>
         <translation>{n} 个多边形，{area}，用时 {seconds} 秒，设备 {device}。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="355"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="356"/>
         <source>Save results next to the project</source>
         <translation>将结果保存在项目旁边</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="357"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="358"/>
         <source>With no output file chosen, write the results into a folder &apos;mtrs_results&apos; beside the saved project instead of temporary files that are lost when QGIS closes.</source>
         <translation>未选择输出文件时，将结果写入已保存项目旁的“mtrs_results”文件夹，而不是 QGIS 关闭后会丢失的临时文件。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="341"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="320"/>
         <source>Presence threshold (0: off)</source>
         <translation>存在阈值（0：关闭）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="341"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="322"/>
         <source>Models that judge whether the described change exists at all: below this confidence a prompt counts as not found in a tile, and in the area when no tile reaches it; its output has no polygons. 0 turns the check off. Models without this judgement ignore it.</source>
         <translation>适用于能判断所描述变化是否存在的模型：置信度低于此值时，该提示词在瓦片中视为未找到；若没有任何瓦片达到此值，则在整个区域中视为未找到，其输出不含多边形。0 表示关闭此检查。没有此判断能力的模型会忽略该值。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="323"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="324"/>
         <source>off</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="324"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="325"/>
         <source>Models that judge whether the described change exists at all: below this confidence a prompt counts as not found and its layer stays empty. 0 turns the check off.</source>
         <translation>适用于能判断所描述变化是否存在的模型：置信度低于此值时，该提示词视为未找到，其图层保持为空。0 表示关闭此检查。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="330"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="331"/>
         <source>Presence threshold</source>
         <translation>存在阈值</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="538"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="539"/>
         <source>Pre-filled by acquisition dates in the metadata ({earlier} and {later}).</source>
         <translation>已按元数据中的采集日期预先选择（{earlier} 和 {later}）。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="543"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="544"/>
         <source>Pre-filled by the dates in the layer names.</source>
         <translation>已按图层名称中的日期预先选择。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="545"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="546"/>
         <source>Pre-filled by words such as pre/post or before/after in the layer names.</source>
         <translation>已按图层名称中的 pre/post、before/after 等词预先选择。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="547"/>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="548"/>
         <source>Pre-filled in the order of the layer names: check which image is the earlier one.</source>
         <translation>已按图层名称顺序预先选择：请检查哪幅影像是早期影像。</translation>
     </message>
@@ -1891,27 +1863,27 @@ The engine runs in its own process; progress shows here. Cancel stops training a
         <translation>引擎未及时响应“{cmd}”。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/presence.py" line="40"/>
+        <location filename="../mtrs_qgis_plugin/presence.py" line="41"/>
         <source>under 1 %</source>
         <translation>低于 1%</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/presence.py" line="42"/>
+        <location filename="../mtrs_qgis_plugin/presence.py" line="43"/>
         <source>over 99 %</source>
         <translation>高于 99%</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/presence.py" line="48"/>
+        <location filename="../mtrs_qgis_plugin/presence.py" line="49"/>
         <source>No &apos;{label}&apos; found in this area (model confidence {confidence}); its layer is empty.</source>
         <translation>在此区域未找到“{label}”（模型置信度 {confidence}）；其图层为空。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/presence.py" line="55"/>
+        <location filename="../mtrs_qgis_plugin/presence.py" line="56"/>
         <source>found in {k} of {n} tiles (model confidence {confidence})</source>
         <translation>在 {n} 个瓦片中的 {k} 个中找到（模型置信度 {confidence}）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/presence.py" line="65"/>
+        <location filename="../mtrs_qgis_plugin/presence.py" line="66"/>
         <source>&apos;{label}&apos;: {found}.</source>
         <translation>“{label}”：{found}。</translation>
     </message>
@@ -1929,6 +1901,34 @@ The engine runs in its own process; progress shows here. Cancel stops training a
         <location filename="../mtrs_qgis_plugin/result_layers.py" line="225"/>
         <source>&apos;{label}&apos;: {n} polygons, {area} in {seconds} s on {device}; {found}.</source>
         <translation>“{label}”：{n} 个多边形，{area}，用时 {seconds} 秒，设备 {device}；{found}。</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/finetune.py" line="58"/>
+        <source>Adapts a model to your imagery with the chips made by &apos;Export MTRS training data&apos;.
+
+Start from the bundled lite model, one of your models (by its name), a model folder or a hub id. Stage 2 (default) teaches the model your prompts; stage 1 only its sense of change. The defaults suit a few dozen chips on a CPU: the image encoder stays frozen, the model is checked on the validation chips and the best one is kept; training stops after the given minutes or epochs, or earlier when validation stops improving.
+
+The engine runs in its own process; progress shows here. Cancel stops training and keeps the best model so far. The result is a normal model folder (config, weights, tokenizer and a model card with the validation figures) and is added to your models under the given name: the MTRS dock offers it in its model list, and the analysis algorithms accept that name as model.</source>
+        <translation>使用“导出 MTRS 训练数据”生成的切片，使模型适应您的影像。
+
+可以从内置轻量模型、您的某个模型（按名称）、模型文件夹或 Hub ID 开始。第 2 阶段（默认）让模型学习您的提示词；第 1 阶段只训练其对变化的感知。默认设置适合在 CPU 上使用几十个切片：影像编码器保持冻结，模型在验证切片上检验并保留最佳结果；训练在给定的分钟数或轮数后停止，若验证结果不再提升则提前停止。
+
+引擎在独立进程中运行，进度显示在此处。取消会停止训练并保留迄今为止的最佳模型。结果是一个普通的模型文件夹（配置、权重、分词器以及包含验证数值的模型卡），并以给定名称加入您的模型：MTRS 停靠面板会在模型列表中提供它，分析算法也接受该名称作为模型。</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="595"/>
+        <source>Bundled lite model (small, general)</source>
+        <translation>内置轻量模型（小型、通用）</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="596"/>
+        <source>A small model with pretrained image and sentence encoders, trained on a CPU on a few hundred sample image pairs; its model card lists what it gets right and wrong. Check its results.</source>
+        <translation>带有预训练影像编码器和句子编码器的小模型，在 CPU 上用几百对样例影像训练；其模型卡列出了它的正确与错误之处。请核查其结果。</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/dock_widget.py" line="654"/>
+        <source>A small general model trained on sample data: check its results, and fine-tune it on your own labelled changes for real work (Processing ▸ MTRS ▸ Adapt the model).</source>
+        <translation>在样例数据上训练的小型通用模型：请核查其结果；用于实际工作时，请用您自己标注的变化对其进行微调（处理 ▸ MTRS ▸ 调整模型）。</translation>
     </message>
 </context>
 </TS>

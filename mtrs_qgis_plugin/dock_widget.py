@@ -587,15 +587,19 @@ class MtrsDockWidget(QgsDockWidget):
 
     # -- model list ------------------------------------------------------------------------------------
     def populate_models(self) -> None:
-        """Fill the model list: the bundled demonstration model, the user's models by name, then the
+        """Fill the model list: the bundled model, the user's models by name, then the
         choices of another folder or a hub id. The current choice survives a refill."""
         kind, name = self.model_choice() if self.model_kind.count() else ("bundled", "")
         self.model_kind.blockSignals(True)
         self.model_kind.clear()
-        self.model_kind.addItem(tr("Bundled demonstration model"), "bundled")
+        self.model_kind.addItem(tr("Bundled lite model (small, general)"), "bundled")
         self.model_kind.setItemData(
             0,
-            tr("A small model trained on a CPU to show how MTRS works; not accurate enough for real work."),
+            tr(
+                "A small model with pretrained image and sentence encoders, trained on a CPU on a few "
+                "hundred sample image pairs; its model card lists what it gets right and wrong. Check its "
+                "results."
+            ),
             Qt.ToolTipRole,
         )
         entries = user_models.load()
@@ -648,8 +652,8 @@ class MtrsDockWidget(QgsDockWidget):
         """One honest line about the chosen model."""
         if kind == "bundled":
             return tr(
-                "A demonstration model: fine-tune it on your own labelled changes for real work "
-                "(Processing ▸ MTRS ▸ Adapt the model)."
+                "A small general model trained on sample data: check its results, and fine-tune it on your "
+                "own labelled changes for real work (Processing ▸ MTRS ▸ Adapt the model)."
             )
         if kind != "user":
             return ""

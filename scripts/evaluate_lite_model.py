@@ -183,13 +183,55 @@ def chip_metrics(model: str, work: Path, name: str) -> dict:
     return results
 
 
+def speed_vs_demo(model_dir: str, repeats: int = 3) -> dict:
+    """Tiles per second of this model and of the tiny demo model on the same scene, same 256² tiles and
+    overlap (median of `repeats` whole runs, no feature cache): what the lite preset costs against tiny."""
+    from engine.model import DEMO_MODEL_DIR, load_model
+    from engine.pipeline.analyse import analyse
+    from engine.pipeline.request import AnalysisRequest
+
+    out: dict = {}
+    for name, source in (("model", model_dir), ("tiny_demo", str(DEMO_MODEL_DIR))):
+        model = load_model(source)
+        times = []
+        for _ in range(repeats):
+            request = AnalysisRequest(
+                earlier=str(XBD / "1_pre.tif"),
+                later=str(XBD / "1_post.tif"),
+                prompts=[DESTROYED],
+                output=str(ROOT / "build" / f"speed-{name}.gpkg"),
+                overwrite=True,
+                device="cpu",
+                tile=256,
+                overlap=64,
+            )
+            t = time.perf_counter()
+            result = analyse(request, model=model)
+            times.append(time.perf_counter() - t)
+        seconds = sorted(times)[len(times) // 2]
+        out[name] = {"tiles": result.tiles, "seconds": seconds, "tiles_per_s": result.tiles / seconds}
+    out["ratio"] = out["model"]["tiles_per_s"] / out["tiny_demo"]["tiles_per_s"]
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", required=True)
     ap.add_argument("--work", type=Path, required=True)
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--name", default="evaluation", help="output file stem in --work")
+    ap.add_argument("--speed-only", action="store_true", help="add only the speed figures to a file")
     args = ap.parse_args(argv)
+    if args.speed_only:
+        import torch
+
+        torch.set_num_threads(2)
+        path = args.work.resolve() / f"{args.name}.json"
+        data = json.loads(path.read_text())
+        data["speed"] = speed_vs_demo(args.model)
+        path.write_text(json.dumps(data, indent=1, default=float))
+        print(json.dumps(data["speed"], indent=1))
+        return 0
     import torch
 
     torch.set_num_threads(2)
@@ -290,6 +332,7 @@ def main(argv: list[str] | None = None) -> int:
         "max_flagged_fraction": float(np.max([a["flagged_fraction"] for a in unseen])),
     }
     out["chips"] = chip_metrics(args.model, work, args.name)
+    out["speed"] = speed_vs_demo(args.model)
     out["seconds"] = round(time.time() - t0, 1)
     (work / f"{args.name}.json").write_text(json.dumps(out, indent=1, default=float))
     print(

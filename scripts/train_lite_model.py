@@ -11,8 +11,9 @@ same command; the two trainings resume from their last checkpoint):
    fixed number of steps and keeps the last weights).
 2. merge: the training exports plus `mtrs synth` scenes into one folder that serves both layouts.
 3. stage 1 (all changes, no language) and stage 2 (referring + presence) with `mtrs train`.
-4. evaluate on the held-out scenes (scripts/evaluate_lite_model.py) and, with --install, copy the model into
-   engine/bundled/ in half precision (the pretrained tensors that equal the pip packages' are not stored).
+4. with --install, copy the model into engine/bundled/ in half precision (the pretrained tensors that equal
+   the pip packages' are not stored); evaluate what ships on the held-out scenes
+   (scripts/evaluate_lite_model.py) and write its card (scripts/write_lite_model_card.py).
 
     .venv/bin/python scripts/train_lite_model.py --shared DATA --work build/lite-model --install
 
@@ -398,30 +399,39 @@ def main(argv: list[str] | None = None) -> int:
     model = stage2 / "last"
 
     summary = {
-        "wall_seconds": round(time.time() - started, 1),
-        "args": {k: str(v) for k, v in vars(args).items()},
+        "train_seconds": {
+            stage.name: json.loads((stage / "train_summary.json").read_text())["train_seconds"]
+            for stage in (stage1, stage2)
+        },
+        "args": {k: portable(v) for k, v in vars(args).items()},
         "composition": composition,
         "heldout": {s: sorted(v) for s, v in HELDOUT.items()},
         "licences": {s: LICENCES[s] for s in sorted({sc.source for sc in all_scenes} | {"synthetic"})},
         "epochs": {"stage1": epochs1, "stage2": epochs2},
     }
     (work / "summary.json").write_text(json.dumps(summary, indent=1))
-    if not args.skip_eval:
-        run(
-            [
-                sys.executable,
-                str(ROOT / "scripts" / "evaluate_lite_model.py"),
-                "--model",
-                str(model),
-                "--work",
-                str(work),
-            ],
-            log,
-        )
     if args.install:
         install(model, work)
+        model = BUNDLED  # measure what ships: the float16 copy
+    if not args.skip_eval:
+        evaluate = [sys.executable, str(ROOT / "scripts" / "evaluate_lite_model.py"), "--model", str(model)]
+        run([*evaluate, "--work", str(work)], log)
+        if args.install:
+            shutil.copy(work / "evaluation.json", BUNDLED / "evaluation.json")
+            card = str(ROOT / "scripts" / "write_lite_model_card.py")
+            run([sys.executable, card, "--work", str(work)], log)
     print(f"done in {time.time() - started:.0f} s; summary: {work / 'summary.json'}")
     return 0
+
+
+def portable(value: object) -> str:
+    """An argument as the summary records it: paths relative to the repository where they lie under it."""
+    if isinstance(value, Path):
+        try:
+            return str(value.resolve().relative_to(ROOT))
+        except ValueError:
+            return value.name if value.name == "data" else str(value)
+    return str(value)
 
 
 def install(model: Path, work: Path) -> None:
@@ -435,9 +445,8 @@ def install(model: Path, work: Path) -> None:
     state = load_file(str(model / "model.safetensors"))
     half = {k: v.half() if v.is_floating_point() else v for k, v in state.items()}
     save_file(half, str(BUNDLED / "model.safetensors"), metadata={"format": "pt", "stored_dtype": "float16"})
-    for name in ("summary.json", "evaluation.json"):
-        if (work / name).exists():
-            shutil.copy(work / name, BUNDLED / f"training_{name}")
+    (BUNDLED / "model.safetensors").chmod(0o644)  # safetensors writes 0600; the file ships in the plugin zip
+    shutil.copy(work / "summary.json", BUNDLED / "training_summary.json")
     print(f"installed into {BUNDLED}")
 
 

@@ -9,6 +9,14 @@ from __future__ import annotations
 
 from engine.model.config import PRESETS, ModelConfig
 from engine.model.features import PairFeatures
-from engine.model.loading import BUNDLED_MODEL_DIR, build_model, load_model
+from engine.model.loading import BUNDLED_MODEL_DIR, DEMO_MODEL_DIR, build_model, load_model
 
-__all__ = ["BUNDLED_MODEL_DIR", "PRESETS", "ModelConfig", "PairFeatures", "build_model", "load_model"]
+__all__ = [
+    "BUNDLED_MODEL_DIR",
+    "DEMO_MODEL_DIR",
+    "PRESETS",
+    "ModelConfig",
+    "PairFeatures",
+    "build_model",
+    "load_model",
+]

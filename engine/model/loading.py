@@ -21,7 +21,11 @@ from engine.model.language import new_tokenizer
 from engine.model.mtrefseg import MTRefSegR1
 from engine.model.package_weights import load_package_weights, read_package_record, restore_package_weights
 
-BUNDLED_MODEL_DIR = Path(__file__).resolve().parent.parent / "bundled" / "mtrefseg-r1-tiny-demo"
+# The default model: the lite preset (pretrained EfficientNet-Lite0 + all-MiniLM-L6-v2, trained by
+# scripts/train_lite_model.py; its card is README.md in the folder). The former tiny demo model stays beside
+# it as a small, fast model for tests and demonstrations (`--model` DEMO_MODEL_DIR).
+BUNDLED_MODEL_DIR = Path(__file__).resolve().parent.parent / "bundled" / "mtrefseg-r1-lite"
+DEMO_MODEL_DIR = Path(__file__).resolve().parent.parent / "bundled" / "mtrefseg-r1-tiny-demo"
 
 
 def build_model(
@@ -78,10 +82,10 @@ def load_model(
     if source is None:
         if not (BUNDLED_MODEL_DIR / "config.json").is_file():
             raise ModelError(
-                f"the bundled demo model is missing ({BUNDLED_MODEL_DIR})",
+                f"the bundled model is missing ({BUNDLED_MODEL_DIR})",
                 hint="reinstall MTRS, or give a model folder / hub id explicitly",
             )
-        directory, revision, model_id = BUNDLED_MODEL_DIR, None, "bundled:mtrefseg-r1-tiny-demo"
+        directory, revision, model_id = BUNDLED_MODEL_DIR, None, f"bundled:{BUNDLED_MODEL_DIR.name}"
     else:
         directory, revision = resolve_source(source, revision)
         model_id = str(source)

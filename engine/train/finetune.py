@@ -83,6 +83,10 @@ RECIPES: dict[tuple[str, int], FinetuneRecipe] = {
     # not measured separately: stage 1 trains the same vision side; a lower rate as its head has 100
     # queries matched to the mask (on the Joplin export, 10 steps: change IoU 29.1 -> 47.8 on val)
     ("mtrefseg-r1-tiny", 1): FinetuneRecipe(lr=5e-4),
+    # the lite preset (not measured separately): half the rate that trained it from its pretrained parts; the
+    # sentence encoder stays frozen (it is what carries paraphrases), the vision side adapts to new imagery
+    ("mtrefseg-r1-lite", 2): FinetuneRecipe(lr=2e-4, freeze=("language_model",)),
+    ("mtrefseg-r1-lite", 1): FinetuneRecipe(lr=2e-4),
     ("mtrefseg-r1", 1): PAPER_STAGE1,
     # the paper model on a few dozen chips: a small rate, the language model learns, Swin stays as it is
     ("mtrefseg-r1", 2): dataclasses.replace(PAPER_STAGE1, lr=2e-5, freeze=("vision_encoder",)),

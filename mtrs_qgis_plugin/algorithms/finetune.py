@@ -57,7 +57,7 @@ class FinetuneAlgorithm(AdaptAlgorithmBase):
     def shortHelpString(self) -> str:
         return tr(
             "Adapts a model to your imagery with the chips made by 'Export MTRS training data'.\n\n"
-            "Start from the bundled demonstration model, one of your models (by its name), a model "
+            "Start from the bundled lite model, one of your models (by its name), a model "
             "folder or a hub id. Stage 2 (default) teaches the model your prompts; stage 1 only its "
             "sense of change. The defaults suit a few dozen chips on a CPU: the image encoder stays "
             "frozen, the model is checked on the validation chips and the best one is kept; training "

@@ -129,9 +129,9 @@ def test_corrupt_or_missing_files_give_model_errors(saved, tmp_path):
 
 def test_bundled_model_missing_is_a_clear_error(monkeypatch, tmp_path):
     monkeypatch.setattr(loading_module, "BUNDLED_MODEL_DIR", tmp_path / "absent")
-    with pytest.raises(ModelError, match="bundled demo model is missing"):
+    with pytest.raises(ModelError, match="bundled model is missing"):
         load_model(None)
-    assert BUNDLED_MODEL_DIR.name == "mtrefseg-r1-tiny-demo"
+    assert BUNDLED_MODEL_DIR.name == "mtrefseg-r1-lite"
 
 
 def test_bundled_model_loads_when_present(saved, monkeypatch):

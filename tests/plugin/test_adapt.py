@@ -433,7 +433,7 @@ def test_dock_offers_a_fine_tuned_model_by_name_after_restart(finetuned, user_mo
     user_models.register("Scene test model", str(model_dir), base="bundled", validation=validation)
     qgis_app.processEvents()
     listed = items(dock)
-    assert listed[0][1] == "bundled" and "demonstration" in listed[0][0].lower()
+    assert listed[0][1] == "bundled" and "bundled lite model" in listed[0][0].lower()
     assert listed[1] == ("Scene test model", "user:Scene test model")
     assert [data for _text, data in listed[2:]] == ["folder", "hub"]
     dock.model_kind.setCurrentIndex(dock.model_kind.findData("user:Scene test model"))
