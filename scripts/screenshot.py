@@ -93,7 +93,7 @@ def model_dir(tmp: Path) -> str:
     """The checkpoint to show: bundled, $MTRS_SCREENSHOT_MODEL, or a fresh tiny random one."""
     if os.environ.get("MTRS_SCREENSHOT_MODEL"):
         return os.environ["MTRS_SCREENSHOT_MODEL"]
-    if (REPO / "engine" / "bundled" / "mtrefseg-r1-tiny-demo" / "config.json").is_file():
+    if (REPO / "engine" / "bundled" / "mtrefseg-r1-lite" / "config.json").is_file():
         return ""  # the dock's default: bundled model
     out = tmp / "tiny-model"
     code = (
