@@ -302,6 +302,7 @@ def add_synthetic(synth: Path, dst: Path, prefix: str) -> int:
             shutil.copy(union, dst / "label" / f"{new}{union.suffix}")
         record.update(sample_id=new, mask=masks)
         record.pop("masks", None)
+        (dst / "referring_expression").mkdir(parents=True, exist_ok=True)
         (dst / "referring_expression" / f"{new}.json").write_text(json.dumps(record))
         n += 1
     return n
