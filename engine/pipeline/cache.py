@@ -284,15 +284,16 @@ def _remove_dead_sessions(root: Path) -> None:
 
 
 def _pid_alive(pid: int) -> bool:
+    """Whether the process that owns a cache folder still runs (psutil: also right on Windows, where
+    `os.kill(pid, 0)` would terminate the process instead of probing it)."""
+    import psutil
+
     if pid <= 0:
         return False
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, owned by someone else
+        return psutil.pid_exists(pid)
+    except Exception:  # cannot tell: keep the folder
         return True
-    return True
 
 
 # ---- (de)serialising cache items without pickle: tensors go to the file, the structure stays in RAM ------
