@@ -7,7 +7,8 @@ model: it saw scene 0 in its own training, so this pair could not show what adap
 Runs `mtrs export-training` (scene 0, destroyed buildings, 128² chips: the tiny model's input size) →
 `mtrs finetune --from engine/bundled/mtrefseg-r1-tiny-demo` → `mtrs predict` on scene 1 with the starting
 and the fine-tuned model → `mtrs assess` of both against scene 1's human labels; writes docs/img/adapt-*.png
-and prints the Markdown table of docs/ADAPT.md. Every step is the command a user types; nothing here is private API."""
+and prints the Markdown table of docs/ADAPT.md. Every step is the command a user types; nothing here is
+private API."""
 
 from __future__ import annotations
 
