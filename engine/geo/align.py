@@ -204,10 +204,16 @@ def _bounds_window(
 
 
 def _intersect(a: Window, b: Window) -> Window:
-    c0, r0 = max(a.col_off, b.col_off), max(a.row_off, b.row_off)
-    c1 = min(a.col_off + a.width, b.col_off + b.width)
-    r1 = min(a.row_off + a.height, b.row_off + b.height)
-    return Window(c0, r0, max(0, c1 - c0), max(0, r1 - r0))
+    """rasterio's window intersection; disjoint windows give an empty window at the far corner instead of
+    rasterio's WindowError, so that callers report "no overlap" in words."""
+    from rasterio.errors import WindowError
+    from rasterio.windows import intersection
+
+    try:
+        return intersection(a, b)
+    except WindowError:
+        c0, r0 = max(a.col_off, b.col_off), max(a.row_off, b.row_off)
+        return Window(c0, r0, 0, 0)
 
 
 def _outline(bounds: tuple[float, float, float, float], n: int = 21) -> tuple[np.ndarray, np.ndarray]:
