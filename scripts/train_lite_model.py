@@ -436,16 +436,13 @@ def portable(value: object) -> str:
 
 
 def install(model: Path, work: Path) -> None:
-    """Copy the trained model into engine/bundled/ in half precision, with its training summary."""
-    from safetensors.torch import load_file, save_file
+    """Copy the trained model into engine/bundled/ in half precision (the demo recipe's installer), with its
+    training summary."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from train_demo_model import install_half_precision
 
     BUNDLED.mkdir(parents=True, exist_ok=True)
-    for f in model.iterdir():
-        if f.is_file() and f.name not in ("model.safetensors", "trainer_state.pt"):
-            shutil.copy(f, BUNDLED / f.name)
-    state = load_file(str(model / "model.safetensors"))
-    half = {k: v.half() if v.is_floating_point() else v for k, v in state.items()}
-    save_file(half, str(BUNDLED / "model.safetensors"), metadata={"format": "pt", "stored_dtype": "float16"})
+    install_half_precision(model, BUNDLED)
     (BUNDLED / "model.safetensors").chmod(0o644)  # safetensors writes 0600; the file ships in the plugin zip
     shutil.copy(work / "summary.json", BUNDLED / "training_summary.json")
     print(f"installed into {BUNDLED}")
