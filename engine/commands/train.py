@@ -1,7 +1,8 @@
 """`mtrs train`: stage 1 (vision-only change pretraining) or stage 2 (referring fine-tuning, full or LoRA).
 
 Run it under `torchrun --nproc_per_node N -m engine.cli train ...` (or `torchrun ... $(which mtrs) train`) for
-distributed data parallel training; the same flags apply, and `--global-batch` stays the global batch."""
+distributed data parallel training, on one node or several (`--nnodes`, docs/TRAINING.md "Multi-node
+training"); the same flags apply, and `--global-batch` stays the global batch."""
 
 from __future__ import annotations
 
@@ -125,6 +126,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "(default: on for the tiny preset, off for the paper preset)",
     )
     p(
+        "--fsdp",
+        action="store_true",
+        help="under torchrun: shard parameters, gradients and optimiser state over the processes (FSDP2) "
+        "instead of replicating them (DDP), for GPUs too small for a full replica; same checkpoints",
+    )
+    p(
+        "--dist-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="under torchrun: how long a collective waits for a lost process before the job fails "
+        "(default: torch's, 30 min on CPU, 10 on GPU)",
+    )
+    p(
         "--progress",
         action=argparse.BooleanOptionalAction,
         default=None,
@@ -174,6 +188,8 @@ def run(args: argparse.Namespace) -> int:
         pair_batches=args.pair_batches,
         loss_points=args.loss_points,
         progress=args.progress,
+        fsdp=args.fsdp,
+        dist_timeout_s=args.dist_timeout,
     )
     result = train(config)
     if int(os.environ.get("RANK", "0")) != 0:  # under torchrun only rank 0 reports

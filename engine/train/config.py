@@ -171,6 +171,10 @@ class TrainConfig:
     time_budget_s: float | None = None  # stop in time to validate and checkpoint within this wall time
     stop_on_interrupt: bool = False  # Ctrl-C / SIGTERM: stop at the next step boundary, keep best/ and last/
     lr_schedule: str = "cosine"  # "cosine" (to zero over the epochs) or "constant" (after the warm-up)
+    # Under torchrun: shard parameters, gradients and optimiser state over the processes (FSDP2) instead of
+    # replicating them (DDP); same maths, same checkpoint format (engine/train/sharding.py).
+    fsdp: bool = False
+    dist_timeout_s: float | None = None  # how long a collective waits for a lost process (None: torch's)
 
     def validate(self) -> None:
         if self.stage not in (1, 2):
@@ -211,6 +215,13 @@ class TrainConfig:
             raise InputError("early stopping (--patience) needs a validation split")
         if self.time_budget_s is not None and self.time_budget_s <= 0:
             raise InputError(f"the time budget must be positive (got {self.time_budget_s:g} s)")
+        if self.dist_timeout_s is not None and self.dist_timeout_s <= 0:
+            raise InputError(f"--dist-timeout must be positive (got {self.dist_timeout_s:g} s)")
+        if self.fsdp and self.lora_rank:
+            raise InputError(
+                "--fsdp and --lora-rank do not combine",
+                hint="LoRA trains a few adapters and needs no sharding: drop --fsdp",
+            )
         if self.lr_schedule not in LR_SCHEDULES:
             raise InputError(f"lr schedule must be one of {', '.join(LR_SCHEDULES)} (got {self.lr_schedule})")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 
 import torch
 import torch.distributed as dist
@@ -46,8 +47,12 @@ def resolve_device(preference: str, local_rank: int = 0) -> torch.device:
     raise InputError(f"unknown device '{preference}'", hint="use auto, cpu or cuda")
 
 
-def init_distributed(device_preference: str = "auto") -> DistContext:
-    """Join the `torchrun` job if there is one (gloo on CPU, nccl on CUDA); otherwise a world of one."""
+def init_distributed(device_preference: str = "auto", timeout_s: float | None = None) -> DistContext:
+    """Join the `torchrun` job if there is one (gloo on CPU, nccl on CUDA); otherwise a world of one.
+
+    `timeout_s` bounds how long a collective waits for a missing process (a node that died without closing
+    its connections: power loss, a network partition); None keeps torch's default (gloo 30, nccl 10 min).
+    A process that dies cleanly, even by SIGKILL, closes its sockets and the others fail at once."""
     world_size = int(os.environ.get("WORLD_SIZE", "1"))
     rank = int(os.environ.get("RANK", "0"))
     local_rank = int(os.environ.get("LOCAL_RANK", "0"))
@@ -55,7 +60,8 @@ def init_distributed(device_preference: str = "auto") -> DistContext:
     if world_size > 1 and not dist.is_initialized():
         if device.type == "cuda":
             torch.cuda.set_device(device)
-        dist.init_process_group(backend="nccl" if device.type == "cuda" else "gloo")
+        timeout = {"timeout": timedelta(seconds=timeout_s)} if timeout_s else {}
+        dist.init_process_group(backend="nccl" if device.type == "cuda" else "gloo", **timeout)
     return DistContext(rank=rank, world_size=world_size, local_rank=local_rank, device=device)
 
 

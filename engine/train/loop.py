@@ -23,6 +23,7 @@ from torch.utils.data import DataLoader
 
 from engine.errors import InputError
 from engine.train import checkpoint as ckpt
+from engine.train import sharding
 from engine.train.build import build_datasets, build_training_model, preset_of
 from engine.train.config import TrainConfig
 from engine.train.distributed import (
@@ -62,6 +63,8 @@ RUNTIME_FIELDS = (
     "patience",
     "time_budget_s",
     "stop_on_interrupt",
+    "fsdp",  # same maths as DDP and the same checkpoint format; only the float summation order differs
+    "dist_timeout_s",
 )
 
 # Why a run ended before its last scheduled step (TrainResult.stop_reason; "finished" when it did not).
@@ -105,7 +108,7 @@ def train(config: TrainConfig, on_event: EventSink | None = None, name: str = "m
     every validation and at the stop (progress for callers such as `mtrs finetune --progress-json`); `name`
     prefixes the lines printed for humans."""
     config.validate()
-    ctx = init_distributed(config.device)
+    ctx = init_distributed(config.device, config.dist_timeout_s)
     try:
         return _Trainer(config, ctx, on_event, name).run()
     finally:
@@ -160,6 +163,8 @@ class _Trainer:
             # every rank would read its own clock and they could stop at different steps
             raise InputError("a time budget needs a single process", hint="use --max-steps under torchrun")
         self.model.to(ctx.device)
+        if self.cfg.fsdp:  # before the optimiser: it must hold the sharded parameters
+            sharding.shard_model(self.model, ctx)
         self.params = [p for p in self.model.parameters() if p.requires_grad]
         self.optimizer = build_optimizer(self.params, self.cfg.lr, self.cfg.weight_decay)
         self.scheduler = build_scheduler(
@@ -179,10 +184,7 @@ class _Trainer:
 
     # ---- set-up ---------------------------------------------------------------------------------------
     def _load_resume_config(self, cli: TrainConfig) -> TrainConfig:
-        found = ckpt.resolve_checkpoint(self.out / "last")
-        if found is None:
-            raise InputError(f"--resume: no checkpoint in {self.out / 'last'}", hint="start without --resume")
-        self.state = ckpt.load_trainer_state(found)
+        found, self.state = self._read_checkpoint_on_every_rank()
         self.resume_dir = found
         saved_fields = json.loads(self.state["config_json"])
         saved_fields.setdefault("pair_batches", False)  # checkpoints from before pair batches
@@ -202,8 +204,40 @@ class _Trainer:
         saved.resume = True
         return saved
 
+    def _read_checkpoint_on_every_rank(self) -> tuple[Path, dict]:
+        """Every process reads OUT/last itself, so under torchrun over several nodes the output folder must be
+        on a filesystem they all mount at the same path. The ranks compare what they found before anything
+        else happens: a node that sees no checkpoint, or another one, stops the whole job with a message
+        instead of failing alone while the others wait for it in a collective."""
+        last = self.out / "last"
+        found = ckpt.resolve_checkpoint(last)
+        state, problem = None, None
+        try:
+            if found is None:
+                raise InputError(f"--resume: no checkpoint in {last}", hint="start without --resume")
+            state = ckpt.load_trainer_state(found)
+        except InputError as exc:
+            problem = exc
+        views = gather_objects((str(problem) if problem else None, state and state["global_step"]), self.ctx)
+        if problem is not None and (not self.ctx.distributed or all(v[0] for v in views)):
+            raise problem  # the same on every rank: the user's own mistake, reported as such
+        troubled = [r for r, (message, _) in enumerate(views) if message]
+        steps = {step for _, step in views}
+        if troubled or len(steps) > 1:
+            detail = (
+                f"rank {troubled[0]}: {views[troubled[0]][0]}"
+                if troubled
+                else "they found checkpoints of steps " + ", ".join(str(s) for s in sorted(steps))
+            )
+            raise InputError(
+                f"--resume: the processes do not all see the same checkpoint in {last} ({detail})",
+                hint="under torchrun on several nodes, --out must be a shared folder at the same path on "
+                "every node",
+            )
+        return found, state
+
     def _wrap(self, module: nn.Module) -> nn.Module:
-        if not self.ctx.distributed:
+        if not self.ctx.distributed or self.cfg.fsdp:  # FSDP: the sharded model synchronises itself
             return module
         from torch.nn.parallel import DistributedDataParallel
 
@@ -224,7 +258,10 @@ class _Trainer:
                 f"--resume: the checkpoint was written by {state['world_size']} process(es), now "
                 f"{self.ctx.world_size}; exact continuation needs the same number"
             )
-        self.optimizer.load_state_dict(state["optimizer"])
+        if self.cfg.fsdp:
+            sharding.load_full_optimizer_state(self.model, self.optimizer, state["optimizer"])
+        else:
+            self.optimizer.load_state_dict(state["optimizer"])
         self.scheduler.load_state_dict(state["scheduler"])
         self.epoch, self.step_in_epoch = state["epoch"], state["step_in_epoch"]
         self.global_step = state["global_step"]
@@ -450,7 +487,7 @@ class _Trainer:
                 micro_batch_seed(self.cfg.seed, self.global_step, self.ctx.rank * accum + micro)
             )
             sync = micro == accum - 1 or not self.ctx.distributed
-            with contextlib.nullcontext() if sync else self.forward.no_sync():
+            with self._gradient_sync(sync):
                 with autocast:
                     outputs = self.forward(
                         batch["image_a"].to(self.ctx.device, non_blocking=True),
@@ -469,16 +506,22 @@ class _Trainer:
             for k, v in {"loss": float(loss.detach()), **parts}.items():
                 sums[k] = sums.get(k, 0.0) + v / accum
         lr = self.optimizer.param_groups[0]["lr"]
-        if self.cfg.clip and self.cfg.clip > 0:
-            grad_norm = float(torch.nn.utils.clip_grad_norm_(self.params, self.cfg.clip))
-        else:
-            grad_norm = float(torch.nn.utils.clip_grad_norm_(self.params, float("inf")))
+        clip = self.cfg.clip if self.cfg.clip and self.cfg.clip > 0 else float("inf")
+        grad_norm = sharding.scalar(torch.nn.utils.clip_grad_norm_(self.params, clip))
         self.optimizer.step()
         self.scheduler.step()
         self.optimizer.zero_grad(set_to_none=True)
         row = mean_across_ranks(sums, self.ctx)
         row.update(lr=lr, grad_norm=grad_norm)
         return row
+
+    def _gradient_sync(self, enabled: bool):
+        """Reduce gradients over the processes in this backward (the last micro-batch of an accumulation)."""
+        if enabled:
+            return contextlib.nullcontext()
+        if self.cfg.fsdp:
+            return sharding.gradient_sync(self.model, False)
+        return self.forward.no_sync()
 
     # ---- validation, selection, checkpoints ----------------------------------------------------------------
     def _validate(self) -> None:
@@ -523,14 +566,21 @@ class _Trainer:
         self._emit("validation", metrics=metrics, improved=improved, best=self.best)
         self.model.train()
 
-    def _model_to_save(self) -> nn.Module:
+    def _model_to_save(self):
+        """What rank 0 writes as a model folder (None on the other ranks). Under FSDP every rank must call
+        it: the full weights are gathered from all of them."""
+        if self.cfg.fsdp:
+            return sharding.gathered_model(self.model, self.ctx)
+        if not self.ctx.is_main:
+            return None
         return merged_copy(self.model) if self.cfg.lora_rank else self.model
 
     def _save_model(self, dst: Path, extra: dict | None = None) -> None:
+        to_save = self._model_to_save()
         if self.ctx.is_main:
 
             def write(tmp: Path) -> None:
-                self._model_to_save().save_pretrained(tmp)
+                to_save.save_pretrained(tmp)
                 if extra:
                     (tmp / "training.json").write_text(json.dumps(extra, indent=2) + "\n")
 
@@ -542,10 +592,15 @@ class _Trainer:
             return
         self._saved_at_step = self.global_step
         rng_all = gather_objects(ckpt.capture_rng(), self.ctx)  # every rank takes part
+        if self.cfg.fsdp:  # gathered from every rank, in the format of an unsharded optimiser
+            optimizer_state = sharding.full_optimizer_state(self.model, self.optimizer, self.ctx)
+        else:
+            optimizer_state = self.optimizer.state_dict() if self.ctx.is_main else None
+        to_save = self._model_to_save()
         if self.ctx.is_main:
             state = {
                 "config_json": json.dumps(self.cfg.to_dict(), sort_keys=True),
-                "optimizer": self.optimizer.state_dict(),
+                "optimizer": optimizer_state,
                 "scheduler": self.scheduler.state_dict(),
                 "rng": rng_all,
                 "epoch": self.epoch,
@@ -563,7 +618,7 @@ class _Trainer:
             }
 
             def write(tmp: Path) -> None:
-                self._model_to_save().save_pretrained(tmp)
+                to_save.save_pretrained(tmp)
                 ckpt.save_trainer_state(tmp, state)
 
             ckpt.atomic_write_dir(self.out / "last", write)

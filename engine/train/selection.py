@@ -3,6 +3,7 @@ picked its reported epoch on the evaluation split, docs/REFERENCE.md R3.5 (a)).
 
 Under DDP each rank scores a strided shard without padding and the per-sample results are gathered, so every
 sample counts exactly once (a padded DistributedSampler would duplicate some, docs/REFERENCE.md R3.5 (c)).
+Under FSDP every rank scores the whole split (see `evaluate_for_selection`).
 """
 
 from __future__ import annotations
@@ -22,12 +23,15 @@ def evaluate_for_selection(model: nn.Module, dataset, cfg: TrainConfig, ctx: Dis
     from engine.evaluate.runner import evaluate
 
     part = dataset
-    if ctx.distributed:
+    # FSDP gathers each layer's weights from all ranks in every forward call, so every rank must make the
+    # same calls: each scores the whole split (the wall time of one process scoring it) and rank 0's counts.
+    sharded = ctx.distributed and not cfg.fsdp
+    if sharded:
         part = Subset(dataset, eval_shard(len(dataset), ctx.rank, ctx.world_size))
     result = evaluate(model, part, stage=cfg.stage, batch_size=cfg.batch_size, original_resolution=False)
     change = result["letterboxed"]["change"]
     mine = {"ious": [s["iou"] for s in result["per_sample"]], **{k: change[k] for k in ("tp", "fp", "fn")}}
-    parts = gather_objects(mine, ctx)
+    parts = gather_objects(mine, ctx) if sharded else [mine]
     ious = [v for p in parts for v in p["ious"]]
     tp, fp, fn = (sum(p[k] for p in parts) for k in ("tp", "fp", "fn"))
     metrics = {
