@@ -331,25 +331,14 @@ def count_samples(folder: Path, stage: int) -> int:
     return sum(len(json.loads(p.read_text())["referring_expressions"]) for p in records)
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data", help="the sample data")
-    ap.add_argument("--work", type=Path, default=ROOT / "build" / "lite-model")
-    ap.add_argument("--synth-pairs", type=int, default=400)
-    # Sample budgets, not wall time, so that a slower machine trains the same model (2 shared cores, bf16:
-    # stage 1 ≈ 3.5 samples/s, stage 2 ≈ 6 expressions/s; the defaults take ≈ 35 + 50 minutes).
-    ap.add_argument("--stage1-samples", type=int, default=7000)
-    ap.add_argument("--stage2-samples", type=int, default=16000)
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--skip-eval", action="store_true")
-    ap.add_argument("--install", action="store_true", help="copy the result into engine/bundled/")
-    args = ap.parse_args(argv)
-
-    work: Path = args.work.resolve()
-    work.mkdir(parents=True, exist_ok=True)
-    log = work / "train.log"
-    started = time.time()
-    all_scenes = [s for s in scenes(args.shared.resolve()) if export_scene(s, work, log) is not None]
+def prepare_training_folder(
+    shared: Path, work: Path, synth_pairs: int, log: Path
+) -> tuple[Path, dict[str, int], list[Scene]]:
+    """Steps 1-2: export every scene (held-out ones into WORK/heldout), generate the synthetic scenes and
+    merge the training exports with them into WORK/train. Returns the training folder, its composition
+    (pairs per scene) and the exported scenes. Other experiments (scripts/compare_language_routes.py)
+    train on exactly this folder."""
+    all_scenes = [s for s in scenes(shared) if export_scene(s, work, log) is not None]
 
     synth = work / "synth"
     if not synth.exists():
@@ -360,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
                 "--out",
                 str(synth),
                 "--pairs",
-                str(args.synth_pairs),
+                str(synth_pairs),
                 "--seed",
                 "101",
                 "--size",
@@ -380,6 +369,29 @@ def main(argv: list[str] | None = None) -> int:
         (tmp / "composition.json").write_text(json.dumps(counts, indent=1))
         tmp.rename(train)
     composition = json.loads((train / "composition.json").read_text())
+    return train, composition, all_scenes
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data", help="the sample data")
+    ap.add_argument("--work", type=Path, default=ROOT / "build" / "lite-model")
+    ap.add_argument("--synth-pairs", type=int, default=400)
+    # Sample budgets, not wall time, so that a slower machine trains the same model (2 shared cores, bf16:
+    # stage 1 ≈ 3.5 samples/s, stage 2 ≈ 6 expressions/s; the defaults take ≈ 35 + 50 minutes).
+    ap.add_argument("--stage1-samples", type=int, default=7000)
+    ap.add_argument("--stage2-samples", type=int, default=16000)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--skip-eval", action="store_true")
+    ap.add_argument("--install", action="store_true", help="copy the result into engine/bundled/")
+    args = ap.parse_args(argv)
+
+    work: Path = args.work.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    log = work / "train.log"
+    started = time.time()
+    shared = args.shared.resolve()
+    train, composition, all_scenes = prepare_training_folder(shared, work, args.synth_pairs, log)
     print(f"training folder: {sum(composition.values())} pairs ({composition})")
 
     common = [

@@ -28,9 +28,13 @@ ENCODER_FAMILIES = (ENCODER_SWIN, ENCODER_TIMM)
 # [SEG] through a causal LM (Phi), the refer span's hidden states → description projector → query.
 # "sentence-embedding": a sentence encoder (BERT-style, e.g. all-MiniLM-L6-v2) turns the prompt alone into one
 # mean-pooled embedding, computed once per prompt and reused across tiles → description projector → query.
+# "encoder-seg": the reference route on a bidirectional sentence encoder: both dates' visual tokens, the
+# expression and a [SEG] slot through the encoder, the refer span's hidden states → description projector; the
+# text representation then depends on the tile, so nothing is cached (docs/MODEL.md, "Language routes").
 LANGUAGE_CAUSAL_LM = "causal-lm"
 LANGUAGE_SENTENCE = "sentence-embedding"
-LANGUAGE_ROUTES = (LANGUAGE_CAUSAL_LM, LANGUAGE_SENTENCE)
+LANGUAGE_ENCODER_SEG = "encoder-seg"
+LANGUAGE_ROUTES = (LANGUAGE_CAUSAL_LM, LANGUAGE_SENTENCE, LANGUAGE_ENCODER_SEG)
 
 # Model inputs are always ImageNet-normalised on the 0-255 scale (engine/model/preprocess.py); an encoder that
 # was pretrained with another normalisation re-maps its input to that one (encoder_input_mean/std).
@@ -161,8 +165,14 @@ class ModelConfig:
 
     @property
     def uses_visual_tokens(self) -> bool:
-        """Only the causal-LM route reads the visual tokens of the compression projector."""
-        return self.language == LANGUAGE_CAUSAL_LM
+        """The routes of the reference's design read the visual tokens of the compression projector; the
+        sentence-embedding route reads the words alone."""
+        return self.language in (LANGUAGE_CAUSAL_LM, LANGUAGE_ENCODER_SEG)
+
+    @property
+    def uses_sentence_encoder(self) -> bool:
+        """The language model is a BERT-style encoder (all-MiniLM-L6-v2 in lite), not a causal LM."""
+        return self.language in (LANGUAGE_SENTENCE, LANGUAGE_ENCODER_SEG)
 
     @property
     def res5_grid(self) -> int:

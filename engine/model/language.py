@@ -20,7 +20,6 @@ from torch import nn
 
 from engine.errors import InputError, ModelError
 from engine.model.config import (
-    LANGUAGE_SENTENCE,
     TOKENIZER_BUNDLED_CORPUS,
     TOKENIZER_FROM_LANGUAGE_MODEL,
     ModelConfig,
@@ -33,7 +32,7 @@ CORPUS_FILE = "tiny_tokenizer_corpus.txt"
 def build_language_model(cfg: ModelConfig) -> nn.Module:
     """A randomly initialised PhiForCausalLM of the configured dims, bias-free lm_head (docs/REFERENCE.md
     R2.6), or the sentence encoder of the "sentence-embedding" route."""
-    if cfg.language == LANGUAGE_SENTENCE:
+    if cfg.uses_sentence_encoder:
         from engine.model.sentence import build_sentence_encoder
 
         return build_sentence_encoder(cfg)
@@ -84,8 +83,9 @@ def train_bundled_tokenizer(cfg: ModelConfig):
 
 def prepare_tokenizer(tokenizer, cfg: ModelConfig):
     """Add [PAD] (if the tokenizer has no pad token) and [SEG] (ordinary added token), like the reference. The
-    sentence route reads no [SEG] and keeps the encoder's own vocabulary untouched."""
-    if cfg.language == LANGUAGE_SENTENCE:
+    sentence-encoder routes keep the encoder's own vocabulary untouched (encoder-seg uses its [MASK] token as
+    the [SEG] slot)."""
+    if cfg.uses_sentence_encoder:
         tokenizer.padding_side = "right"
         return tokenizer
     if tokenizer.pad_token is None:

@@ -16,9 +16,10 @@ import torch
 import torch.nn.functional as F  # noqa: N812 (the universal torch idiom)
 from torch import nn
 
-from engine.model.config import LANGUAGE_SENTENCE, ModelConfig
+from engine.model.config import LANGUAGE_ENCODER_SEG, LANGUAGE_SENTENCE, ModelConfig
 from engine.model.description import DescriptionProjector
 from engine.model.encoder import build_vision_encoder
+from engine.model.encoder_seg import EncoderSegPrompts, run_encoder_seg
 from engine.model.features import PairFeatures
 from engine.model.fusion import TemporalFusion
 from engine.model.language import PromptBuilder, build_language_model, run_language_model
@@ -67,7 +68,7 @@ class MTRefSegR1(nn.Module):
         self.language_model = build_language_model(cfg)
         self.presence_head = PresenceHead(cfg) if cfg.presence_head else None
         self.tokenizer = None
-        self._prompts: PromptBuilder | SentencePrompts | None = None
+        self._prompts: PromptBuilder | SentencePrompts | EncoderSegPrompts | None = None
         self.prompt_cache = PromptEmbeddingCache()
         self.model_id: str = cfg.name
         self.revision: str | None = None
@@ -86,6 +87,8 @@ class MTRefSegR1(nn.Module):
         self.tokenizer = tokenizer
         if self.config.language == LANGUAGE_SENTENCE:
             self._prompts = SentencePrompts(tokenizer, self.config)
+        elif self.config.language == LANGUAGE_ENCODER_SEG:
+            self._prompts = EncoderSegPrompts(tokenizer, self.config)
         else:
             self._prompts = PromptBuilder(tokenizer, self.config)
         self.prompt_cache.clear()
@@ -114,7 +117,7 @@ class MTRefSegR1(nn.Module):
         return load_model(source, revision=revision, device=device)
 
     @property
-    def prompts(self) -> PromptBuilder | SentencePrompts:
+    def prompts(self) -> PromptBuilder | SentencePrompts | EncoderSegPrompts:
         if self._prompts is None:
             from engine.errors import ModelError
 
@@ -213,6 +216,13 @@ class MTRefSegR1(nn.Module):
             pooled = self.prompt_embeddings(expressions)[:, None, :]
             mask = torch.ones(pooled.shape[:2], dtype=torch.bool, device=pooled.device)
             query = self.description_projector(pooled, mask, feats.fused_res5)
+            return query.to(feats.mask_features.dtype), None
+        if self.config.language == LANGUAGE_ENCODER_SEG:
+            seg_batch = self.prompts.build(
+                self.language_model.get_input_embeddings(), feats.visual_tokens, expressions
+            )
+            hidden = run_encoder_seg(self.language_model, seg_batch)
+            query = self.description_projector(hidden, seg_batch.refer_mask, feats.fused_res5)
             return query.to(feats.mask_features.dtype), None
         batch = self.prompts.build(
             self.language_model.get_input_embeddings(), feats.visual_tokens, expressions, with_answer
