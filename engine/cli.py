@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "finetune": ("finetune", "adapt a model to an exported training set (small data, CPU-friendly defaults)"),
     "assess": ("assess", "accuracy of predicted changes against reference polygons or a raster"),
+    "batch": ("batch", "analyse many pairs (manifest, folders, STAC) locally or on Ray; resumable"),
     "bench": ("bench", "run speed and memory benchmarks"),
     "serve": ("serve", "run the JSON-lines worker on stdin/stdout (used by the QGIS plugin)"),
 }

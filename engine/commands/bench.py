@@ -30,11 +30,41 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="skip bench/baseline_rasterio_torch.py (rasterio reads, 1×1 conv, GDAL Polygonize)",
     )
     p.add_argument("--json", default=None, help="also write the figures to this JSON file")
+    b = sub.add_parser(
+        "batch", help="mtrs batch: pairs/s with local workers and simulated Ray nodes, Ray's overhead"
+    )
+    b.add_argument("--pairs", type=int, default=8, help="generated pairs (default 8)")
+    b.add_argument("--size", type=int, default=512, help="side of each pair in px (default 512)")
+    b.add_argument("--model", default=None, help="model (default: the bundled tiny demo model)")
+    b.add_argument("--prompts", type=int, default=2, help="prompts per pair (default 2)")
+    b.add_argument("--local-workers", default="1,2", help="local worker counts to run (default 1,2)")
+    b.add_argument("--ray-nodes", default="1,2", help="simulated Ray node counts ('' for none; default 1,2)")
+    b.add_argument("--cpus-per-node", type=int, default=1, help="CPUs of each simulated Ray node (default 1)")
+    b.add_argument("--repeats", type=int, default=2, help="runs of each configuration; the best is kept")
+    b.add_argument("--json", default=None, help="also write the figures to this JSON file")
+
+
+def _counts(text: str) -> tuple[int, ...]:
+    return tuple(int(s) for s in text.split(",") if s.strip())
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.bench == "batch":
+        from engine.batch.bench import bench_batch
+
+        report = bench_batch(
+            args.pairs,
+            args.size,
+            args.model,
+            args.prompts,
+            _counts(args.local_workers),
+            _counts(args.ray_nodes),
+            args.cpus_per_node,
+            args.repeats,
+        )
+        return _emit(report, args.json)
     if args.bench != "pipeline":
-        print("choose a benchmark: mtrs bench pipeline")
+        print("choose a benchmark: mtrs bench pipeline | batch")
         return 2
     from engine.pipeline.bench import bench_pipeline
 
@@ -48,9 +78,13 @@ def run(args: argparse.Namespace) -> int:
         repeats=args.repeats,
         baseline=not args.no_baseline,
     )
+    return _emit(report, args.json)
+
+
+def _emit(report: dict, path: str | None) -> int:
     text = json.dumps(report, indent=2)
     print(text)
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as fh:
+    if path:
+        with open(path, "w", encoding="utf-8") as fh:
             fh.write(text)
     return 0

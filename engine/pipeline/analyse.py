@@ -52,8 +52,12 @@ def analyse(
     cancel: CancelFn | None = None,
     model: ChangeModel | None = None,
     cache: FeatureCache | None = None,
+    record_extra: dict[str, Any] | None = None,
 ) -> AnalysisResult:
-    """Run one analysis end to end and return its result (see INTERFACES §2). Raises engine.errors classes."""
+    """Run one analysis end to end and return its result (see INTERFACES §2). Raises engine.errors classes.
+
+    `record_extra`: top-level entries added to the run record before it is committed, so that they travel
+    atomically with the output (`mtrs batch` stores its resume key there: no second file to keep in step)."""
     t0 = time.perf_counter()
     request, mask_png, outputs = preflight(request)
     t = time.perf_counter()
@@ -66,7 +70,7 @@ def analyse(
     # peak memory grows with the raster size. The pipeline reads each input block about twice (row bands
     # overlap by the tile overlap), so a small cache loses nothing.
     with rasterio.Env(GDAL_CACHEMAX=GDAL_CACHE_BYTES):
-        return _run(request, mask_png, outputs, progress, cancel, model, cache, t0, timings)
+        return _run(request, mask_png, outputs, progress, cancel, model, cache, t0, timings, record_extra)
 
 
 def preflight(request: AnalysisRequest | dict) -> tuple[AnalysisRequest, bool, list[str]]:
@@ -93,6 +97,7 @@ def _run(
     cache: FeatureCache | None,
     t0: float,
     timings: dict[str, float],
+    record_extra: dict[str, Any] | None = None,
 ) -> AnalysisResult:
     from engine.pipeline import stages
     from engine.pipeline.output_chain import OutputChain
@@ -118,8 +123,9 @@ def _run(
         timings["vectorise"] = chain.vectorise_s
 
         presence = presence_summary(plan.labels, inference.stats.presence, request.presence_threshold)
-        notes = _notes(pair, presence, request.presence_threshold, inference.valid_fraction)
+        notes = analysis_notes(pair, presence, request.presence_threshold, inference.valid_fraction)
         record = stages.run_record(plan, chain, inference, presence, notes, timings)
+        record.update(record_extra or {})
         t = time.perf_counter()
         stages.commit_outputs(plan, chain, record, staging)
         timings["write"] = time.perf_counter() - t
@@ -146,7 +152,7 @@ def _run(
         staging.abort()
 
 
-def _notes(
+def analysis_notes(
     pair: AlignedPair, presence: dict[str, dict[str, Any]] | None, threshold: float, valid_fraction: float
 ) -> list[str]:
     """What the user must know to read the result: alignment warnings, absent changes, missing data."""

@@ -204,7 +204,7 @@ def _run_rows(model, grid, norm, heads, blender, device, pair_key, cache, progre
         blender.advance(r)
         ci = 0
         while ci < len(cols):
-            chunk = _next_chunk(cols, ci, bs)
+            chunk = next_chunk(cols, ci, bs)
             inputs = _batch_inputs(norm, band, [cols[c] for c in chunk], [valids[c] for c in chunk], spans)
             try:
                 probs, hits = _predict(model, inputs, [keys[c] for c in chunk], heads, device, cache, stats)
@@ -233,7 +233,7 @@ def _run_rows(model, grid, norm, heads, blender, device, pair_key, cache, progre
     blender.finish()
 
 
-def _next_chunk(cols: list[int], ci: int, bs: int) -> list[int]:
+def next_chunk(cols: list[int], ci: int, bs: int) -> list[int]:
     """Indices of the next batch: up to `bs` tiles from `ci` with EQUAL spacing (so that they are strided
     views of one buffer); the last tile of a row, shifted back inside the region, usually starts a new one."""
     end = ci + 1

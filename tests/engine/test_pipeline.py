@@ -487,12 +487,12 @@ def test_batches_are_strided_views_equal_to_per_tile_inputs() -> None:
     every tile equals its own normalisation (masks and right/bottom padding included), and the last tile of
     a row (shifted back inside the region) starts a new batch because its spacing differs."""
     from engine.geo.normalise import Stretch
-    from engine.pipeline.inference import InputNormaliser, _batch_inputs, _next_chunk, _SpanBuffers
+    from engine.pipeline.inference import InputNormaliser, _batch_inputs, _SpanBuffers, next_chunk
 
     rng = np.random.default_rng(2)
     cols = [0, 48, 96, 136]  # width 200, tile 64, overlap 16: the last one is shifted back
-    assert [_next_chunk(cols, i, 8) for i in (0, 3)] == [[0, 1, 2], [3]]
-    assert _next_chunk(cols, 0, 2) == [0, 1]
+    assert [next_chunk(cols, i, 8) for i in (0, 3)] == [[0, 1, 2], [3]]
+    assert next_chunk(cols, 0, 2) == [0, 1]
     norm = InputNormaliser(Stretch((10.0, 20.0, 30.0), (3000.0, 2000.0, 1000.0)))
     earlier = rng.integers(0, 4000, (3, 50, 200)).astype(np.uint16)  # 50 rows < tile: bottom padding
     later = rng.integers(0, 4000, (3, 50, 200)).astype(np.uint16)
