@@ -14,7 +14,7 @@
         <translation>Segmentiert jede Veränderung zwischen einem früheren und einem späteren Raster ohne Eingabetext (der klassenunabhängige Veränderungskopf des Modells) und schreibt die Polygone in ein GeoPackage. Nützlich als Überblick, bevor Sie mit „Referenzierende Veränderungssegmentierung“ nach bestimmten Veränderungen fragen.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="99"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="62"/>
         <source>Change analysis</source>
         <translation>Veränderungsanalyse</translation>
     </message>
@@ -658,7 +658,7 @@ Geben Sie einen Eingabetext an, oder eine Tabelle und ein Textfeld mit mehreren 
         <translation>die größte neue Lagerhalle</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/provider.py" line="31"/>
+        <location filename="../mtrs_qgis_plugin/provider.py" line="32"/>
         <source>MTRS – language-guided change analysis</source>
         <translation>MTRS – sprachgesteuerte Veränderungsanalyse</translation>
     </message>
@@ -1223,12 +1223,12 @@ Bei unbrauchbaren Eingaben wird nichts geschrieben; ein nicht leerer Ausgabeordn
         <translation>Der Ordner Ihres Modells „{name}“ existiert nicht mehr. Wählen Sie ein anderes Modell.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/engine_command.py" line="72"/>
+        <location filename="../mtrs_qgis_plugin/engine_command.py" line="79"/>
         <source>version mismatch</source>
         <translation>Versionskonflikt</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/engine_command.py" line="73"/>
+        <location filename="../mtrs_qgis_plugin/engine_command.py" line="80"/>
         <source>The MTRS engine environment is not usable ({message}). Open the MTRS dock and use &apos;Engine set-up&apos; to create or choose it.</source>
         <translation>Die MTRS-Engine-Umgebung ist nicht nutzbar ({message}). Öffnen Sie das MTRS-Dock und erstellen oder wählen Sie sie unter „Engine-Einrichtung“.</translation>
     </message>
@@ -1238,17 +1238,17 @@ Bei unbrauchbaren Eingaben wird nichts geschrieben; ein nicht leerer Ausgabeordn
         <translation>Die Engine kann nicht gestartet werden ({python}): {message}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/engine_command.py" line="170"/>
+        <location filename="../mtrs_qgis_plugin/engine_command.py" line="177"/>
         <source>Cancelling: asking the engine to stop…</source>
         <translation>Wird abgebrochen: Die Engine wird zum Anhalten aufgefordert …</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/engine_command.py" line="186"/>
+        <location filename="../mtrs_qgis_plugin/engine_command.py" line="193"/>
         <source>Cancelled; the engine stopped and removed its unfinished output.</source>
         <translation>Abgebrochen; die Engine hat angehalten und ihre unfertige Ausgabe entfernt.</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/engine_command.py" line="244"/>
+        <location filename="../mtrs_qgis_plugin/engine_command.py" line="251"/>
         <source>The engine command &apos;{name}&apos; failed (exit code {code}) without a message.</source>
         <translation>Der Engine-Befehl „{name}“ ist ohne Meldung fehlgeschlagen (Exit-Code {code}).</translation>
     </message>
@@ -1268,7 +1268,7 @@ Bei unbrauchbaren Eingaben wird nichts geschrieben; ein nicht leerer Ausgabeordn
         <translation>Pixelgröße des Vergleichsgitters (Karteneinheiten; leer: aus einem Raster, sonst 0,5 m)</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/engine_command.py" line="176"/>
+        <location filename="../mtrs_qgis_plugin/engine_command.py" line="183"/>
         <source>The engine is still busy: asking it to stop at once…</source>
         <translation>Die Engine ist noch beschäftigt: Sie wird aufgefordert, sofort anzuhalten …</translation>
     </message>
@@ -1929,6 +1929,164 @@ Die Engine läuft in einem eigenen Prozess; der Fortschritt wird hier angezeigt.
         <location filename="../mtrs_qgis_plugin/dock_widget.py" line="654"/>
         <source>A small general model trained on sample data: check its results, and fine-tune it on your own labelled changes for real work (Processing ▸ MTRS ▸ Adapt the model).</source>
         <translation>Ein kleines allgemeines Modell, auf Beispieldaten trainiert: Prüfen Sie seine Ergebnisse und stimmen Sie es für echte Arbeit mit Ihren eigenen erfassten Veränderungen fein ab (Verarbeitung ▸ MTRS ▸ Modell anpassen).</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="59"/>
+        <source>Batch change analysis (manifest)</source>
+        <translation>Stapel-Veränderungsanalyse (Manifest)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="68"/>
+        <source>Analyses many pairs of rasters in one run, listed in a manifest: a CSV, JSON lines or YAML file with one pair per row (columns earlier, later, prompts or all_changes, and optionally id, output and any analysis option such as model, tile or threshold).
+
+Each pair gets its own GeoPackage in the output folder; all polygons are also merged into one layer with a pair_id field, and a summary table lists every pair and prompt with its polygons, area, time and status. A pair that fails (a missing or unreadable raster, no overlap) is reported in the log and in the summary; the others are still analysed.
+
+Running it again resumes: pairs whose output is up to date are skipped unless &apos;Redo&apos; is ticked. The engine runs in its own processes (several pairs at once with more workers, or on a Ray cluster); cancel stops it and keeps the pairs finished so far.</source>
+        <translation>Analysiert viele Rasterpaare in einem Lauf, aufgelistet in einem Manifest: einer CSV-, JSON-Lines- oder YAML-Datei mit einem Paar pro Zeile (Spalten earlier, later, prompts oder all_changes, optional id, output und jede Analyseoption wie model, tile oder threshold).
+
+Jedes Paar erhält ein eigenes GeoPackage im Ausgabeordner; alle Polygone werden außerdem in einem Layer mit dem Feld pair_id zusammengeführt, und eine Übersichtstabelle führt jedes Paar und jeden Eingabetext mit Polygonen, Fläche, Zeit und Status auf. Ein Paar, das scheitert (ein fehlendes oder unlesbares Raster, keine Überlappung), wird im Protokoll und in der Übersicht gemeldet; die anderen werden trotzdem analysiert.
+
+Ein erneuter Lauf setzt fort: Paare, deren Ausgabe aktuell ist, werden übersprungen, außer „Neu berechnen“ ist angehakt. Die Engine läuft in eigenen Prozessen (mit mehr Workern mehrere Paare gleichzeitig, oder auf einem Ray-Cluster); Abbrechen hält sie an und behält die bis dahin fertigen Paare.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="85"/>
+        <source>Manifest of pairs</source>
+        <translation>Manifest der Paare</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="85"/>
+        <source>Batch manifests (*.csv *.jsonl *.json *.yaml *.yml)</source>
+        <translation>Stapel-Manifeste (*.csv *.jsonl *.json *.yaml *.yml)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="85"/>
+        <source>Relative raster paths in the manifest are taken from the manifest&apos;s folder.</source>
+        <translation>Relative Rasterpfade im Manifest gelten ab dem Ordner des Manifests.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="94"/>
+        <source>Output folder</source>
+        <translation>Ausgabeordner</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="94"/>
+        <source>One GeoPackage per pair (the pair&apos;s id as name) unless the manifest gives an output.</source>
+        <translation>Ein GeoPackage je Paar (mit der ID des Paars als Name), sofern das Manifest keine Ausgabe angibt.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="98"/>
+        <source>Merged change polygons (empty: merged.gpkg in the output folder)</source>
+        <translation>Zusammengeführte Veränderungspolygone (leer: merged.gpkg im Ausgabeordner)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="106"/>
+        <source>A GeoPackage (.gpkg) or FlatGeobuf (.fgb) file.</source>
+        <translation>Eine GeoPackage- (.gpkg) oder FlatGeobuf-Datei (.fgb).</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="107"/>
+        <source>Summary table (empty: summary.csv in the output folder)</source>
+        <translation>Übersichtstabelle (leer: summary.csv im Ausgabeordner)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="107"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="116"/>
+        <source>Pairs analysed at once (empty: as many as the machine allows)</source>
+        <translation>Gleichzeitig analysierte Paare (leer: so viele, wie der Rechner erlaubt)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="116"/>
+        <source>Each worker loads the model once; 1 analyses the pairs one after the other.</source>
+        <translation>Jeder Worker lädt das Modell einmal; mit 1 werden die Paare nacheinander analysiert.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="128"/>
+        <source>Ray cluster address (empty: processes on this computer)</source>
+        <translation>Adresse des Ray-Clusters (leer: Prozesse auf diesem Rechner)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="128"/>
+        <source>&apos;auto&apos; joins the Ray cluster running on this computer; or host:port of a cluster.</source>
+        <translation>„auto“ verbindet sich mit dem Ray-Cluster auf diesem Rechner; oder host:port eines Clusters.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="134"/>
+        <source>Redo pairs whose output is up to date</source>
+        <translation>Neu berechnen: auch Paare, deren Ausgabe aktuell ist</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="137"/>
+        <source>Pairs</source>
+        <translation>Paare</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="137"/>
+        <source>Pairs analysed</source>
+        <translation>Analysierte Paare</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="137"/>
+        <source>Pairs up to date</source>
+        <translation>Aktuelle Paare (übersprungen)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="137"/>
+        <source>Pairs failed</source>
+        <translation>Fehlgeschlagene Paare</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="137"/>
+        <source>Polygons</source>
+        <translation>Polygone</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="143"/>
+        <source>Failed pairs and their errors (JSON)</source>
+        <translation>Fehlgeschlagene Paare und ihre Fehler (JSON)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="150"/>
+        <source>The manifest does not exist: {path}</source>
+        <translation>Das Manifest existiert nicht: {path}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="152"/>
+        <source>The manifest must be a CSV, JSON lines or YAML file (.csv, .jsonl, .json, .yaml): {path}</source>
+        <translation>Das Manifest muss eine CSV-, JSON-Lines- oder YAML-Datei sein (.csv, .jsonl, .json, .yaml): {path}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="163"/>
+        <source>The merged layer must be a GeoPackage (.gpkg) or FlatGeobuf (.fgb): {path}</source>
+        <translation>Der zusammengeführte Layer muss ein GeoPackage (.gpkg) oder FlatGeobuf (.fgb) sein: {path}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="175"/>
+        <source>Give the number of workers or a Ray cluster address, not both: on Ray, the cluster decides.</source>
+        <translation>Geben Sie die Anzahl der Worker oder eine Ray-Cluster-Adresse an, nicht beides: Auf Ray entscheidet der Cluster.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="194"/>
+        <source>Cancelled; the pairs finished so far are kept in {path}. Run it again to analyse the others: finished pairs are skipped.</source>
+        <translation>Abgebrochen; die bis dahin fertigen Paare bleiben in {path}. Starten Sie den Lauf erneut, um die übrigen zu analysieren: fertige Paare werden übersprungen.</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="213"/>
+        <source>{done} pairs analysed, {skipped} up to date, {failed} failed; summary: {path}</source>
+        <translation>{done} Paare analysiert, {skipped} aktuell, {failed} fehlgeschlagen; Übersicht: {path}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="220"/>
+        <source>Batch changes</source>
+        <translation>Stapel-Veränderungen</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="258"/>
+        <source>{pair} failed: {error}</source>
+        <translation>{pair} fehlgeschlagen: {error}</translation>
     </message>
 </context>
 </TS>

@@ -14,7 +14,7 @@
         <translation>无需提示词，分割早期与后期栅格之间的所有变化（模型的类别无关变化头），并将多边形写入 GeoPackage。适合在使用“指代变化分割”查询特定变化之前获得概览。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/algorithms/base.py" line="99"/>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="62"/>
         <source>Change analysis</source>
         <translation>变化分析</translation>
     </message>
@@ -658,7 +658,7 @@ Give one prompt, or a table and a text field holding several prompts (one polygo
         <translation>最大的新建仓库</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/provider.py" line="31"/>
+        <location filename="../mtrs_qgis_plugin/provider.py" line="32"/>
         <source>MTRS – language-guided change analysis</source>
         <translation>MTRS——语言引导的变化分析</translation>
     </message>
@@ -1223,12 +1223,12 @@ Nothing is written when the input is unusable; an output folder that is not empt
         <translation>您的模型“{name}”的文件夹已不存在。请选择其他模型。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/engine_command.py" line="72"/>
+        <location filename="../mtrs_qgis_plugin/engine_command.py" line="79"/>
         <source>version mismatch</source>
         <translation>版本不匹配</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/engine_command.py" line="73"/>
+        <location filename="../mtrs_qgis_plugin/engine_command.py" line="80"/>
         <source>The MTRS engine environment is not usable ({message}). Open the MTRS dock and use &apos;Engine set-up&apos; to create or choose it.</source>
         <translation>MTRS 引擎环境不可用（{message}）。请打开 MTRS 停靠面板，在“引擎设置”中创建或选择引擎环境。</translation>
     </message>
@@ -1238,17 +1238,17 @@ Nothing is written when the input is unusable; an output folder that is not empt
         <translation>无法启动引擎（{python}）：{message}</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/engine_command.py" line="170"/>
+        <location filename="../mtrs_qgis_plugin/engine_command.py" line="177"/>
         <source>Cancelling: asking the engine to stop…</source>
         <translation>正在取消：正在请求引擎停止…</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/engine_command.py" line="186"/>
+        <location filename="../mtrs_qgis_plugin/engine_command.py" line="193"/>
         <source>Cancelled; the engine stopped and removed its unfinished output.</source>
         <translation>已取消；引擎已停止并删除了未完成的输出。</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/engine_command.py" line="244"/>
+        <location filename="../mtrs_qgis_plugin/engine_command.py" line="251"/>
         <source>The engine command &apos;{name}&apos; failed (exit code {code}) without a message.</source>
         <translation>引擎命令“{name}”失败（退出代码 {code}），没有错误信息。</translation>
     </message>
@@ -1268,7 +1268,7 @@ Nothing is written when the input is unusable; an output folder that is not empt
         <translation>比较网格的像素大小（地图单位；留空：取自栅格，否则为 0.5 米）</translation>
     </message>
     <message>
-        <location filename="../mtrs_qgis_plugin/engine_command.py" line="176"/>
+        <location filename="../mtrs_qgis_plugin/engine_command.py" line="183"/>
         <source>The engine is still busy: asking it to stop at once…</source>
         <translation>引擎仍在忙碌：正在请求其立即停止…</translation>
     </message>
@@ -1929,6 +1929,164 @@ The engine runs in its own process; progress shows here. Cancel stops training a
         <location filename="../mtrs_qgis_plugin/dock_widget.py" line="654"/>
         <source>A small general model trained on sample data: check its results, and fine-tune it on your own labelled changes for real work (Processing ▸ MTRS ▸ Adapt the model).</source>
         <translation>在样例数据上训练的小型通用模型：请核查其结果；用于实际工作时，请用您自己标注的变化对其进行微调（处理 ▸ MTRS ▸ 调整模型）。</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="59"/>
+        <source>Batch change analysis (manifest)</source>
+        <translation>批量变化分析（清单）</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="68"/>
+        <source>Analyses many pairs of rasters in one run, listed in a manifest: a CSV, JSON lines or YAML file with one pair per row (columns earlier, later, prompts or all_changes, and optionally id, output and any analysis option such as model, tile or threshold).
+
+Each pair gets its own GeoPackage in the output folder; all polygons are also merged into one layer with a pair_id field, and a summary table lists every pair and prompt with its polygons, area, time and status. A pair that fails (a missing or unreadable raster, no overlap) is reported in the log and in the summary; the others are still analysed.
+
+Running it again resumes: pairs whose output is up to date are skipped unless &apos;Redo&apos; is ticked. The engine runs in its own processes (several pairs at once with more workers, or on a Ray cluster); cancel stops it and keeps the pairs finished so far.</source>
+        <translation>在一次运行中分析清单中列出的多对栅格：清单是 CSV、JSON Lines 或 YAML 文件，每行一对（列 earlier、later、prompts 或 all_changes，可选 id、output 以及任意分析选项，例如 model、tile 或 threshold）。
+
+每一对在输出文件夹中得到各自的 GeoPackage；所有多边形还会合并到一个带 pair_id 字段的图层中，汇总表列出每一对和每个提示词的多边形、面积、用时和状态。失败的影像对（栅格缺失或无法读取、没有重叠）会在日志和汇总中报告；其他影像对照常分析。
+
+再次运行会继续上次的工作：输出已是最新的影像对会被跳过，除非勾选了“重新计算”。引擎在自己的进程中运行（工作进程越多，同时分析的影像对越多，也可在 Ray 集群上运行）；取消会停止引擎并保留已完成的影像对。</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="85"/>
+        <source>Manifest of pairs</source>
+        <translation>影像对清单</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="85"/>
+        <source>Batch manifests (*.csv *.jsonl *.json *.yaml *.yml)</source>
+        <translation>批量清单 (*.csv *.jsonl *.json *.yaml *.yml)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="85"/>
+        <source>Relative raster paths in the manifest are taken from the manifest&apos;s folder.</source>
+        <translation>清单中的相对栅格路径以清单所在文件夹为基准。</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="94"/>
+        <source>Output folder</source>
+        <translation>输出文件夹</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="94"/>
+        <source>One GeoPackage per pair (the pair&apos;s id as name) unless the manifest gives an output.</source>
+        <translation>每对一个 GeoPackage（以影像对的 ID 命名），除非清单指定了输出。</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="98"/>
+        <source>Merged change polygons (empty: merged.gpkg in the output folder)</source>
+        <translation>合并的变化多边形（留空：输出文件夹中的 merged.gpkg）</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="106"/>
+        <source>A GeoPackage (.gpkg) or FlatGeobuf (.fgb) file.</source>
+        <translation>GeoPackage（.gpkg）或 FlatGeobuf（.fgb）文件。</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="107"/>
+        <source>Summary table (empty: summary.csv in the output folder)</source>
+        <translation>汇总表（留空：输出文件夹中的 summary.csv）</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="107"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="116"/>
+        <source>Pairs analysed at once (empty: as many as the machine allows)</source>
+        <translation>同时分析的影像对数（留空：按本机能力而定）</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="116"/>
+        <source>Each worker loads the model once; 1 analyses the pairs one after the other.</source>
+        <translation>每个工作进程只加载一次模型；设为 1 时逐对依次分析。</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="128"/>
+        <source>Ray cluster address (empty: processes on this computer)</source>
+        <translation>Ray 集群地址（留空：使用本机进程）</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="128"/>
+        <source>&apos;auto&apos; joins the Ray cluster running on this computer; or host:port of a cluster.</source>
+        <translation>“auto”加入本机上运行的 Ray 集群；或填写集群的 host:port。</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="134"/>
+        <source>Redo pairs whose output is up to date</source>
+        <translation>重新计算：包括输出已是最新的影像对</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="137"/>
+        <source>Pairs</source>
+        <translation>影像对</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="137"/>
+        <source>Pairs analysed</source>
+        <translation>已分析的影像对</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="137"/>
+        <source>Pairs up to date</source>
+        <translation>已是最新的影像对（已跳过）</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="137"/>
+        <source>Pairs failed</source>
+        <translation>失败的影像对</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="137"/>
+        <source>Polygons</source>
+        <translation>多边形</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="143"/>
+        <source>Failed pairs and their errors (JSON)</source>
+        <translation>失败的影像对及其错误（JSON）</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="150"/>
+        <source>The manifest does not exist: {path}</source>
+        <translation>清单不存在：{path}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="152"/>
+        <source>The manifest must be a CSV, JSON lines or YAML file (.csv, .jsonl, .json, .yaml): {path}</source>
+        <translation>清单必须是 CSV、JSON Lines 或 YAML 文件（.csv、.jsonl、.json、.yaml）：{path}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="163"/>
+        <source>The merged layer must be a GeoPackage (.gpkg) or FlatGeobuf (.fgb): {path}</source>
+        <translation>合并图层必须是 GeoPackage（.gpkg）或 FlatGeobuf（.fgb）：{path}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="175"/>
+        <source>Give the number of workers or a Ray cluster address, not both: on Ray, the cluster decides.</source>
+        <translation>请给出工作进程数或 Ray 集群地址，不要同时给出：在 Ray 上由集群决定。</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="194"/>
+        <source>Cancelled; the pairs finished so far are kept in {path}. Run it again to analyse the others: finished pairs are skipped.</source>
+        <translation>已取消；已完成的影像对保留在 {path} 中。再次运行即可分析其余影像对：已完成的会被跳过。</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="213"/>
+        <source>{done} pairs analysed, {skipped} up to date, {failed} failed; summary: {path}</source>
+        <translation>已分析 {done} 对，{skipped} 对已是最新，{failed} 对失败；汇总：{path}</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="220"/>
+        <source>Batch changes</source>
+        <translation>批量变化</translation>
+    </message>
+    <message>
+        <location filename="../mtrs_qgis_plugin/algorithms/batch.py" line="258"/>
+        <source>{pair} failed: {error}</source>
+        <translation>{pair} 失败：{error}</translation>
     </message>
 </context>
 </TS>

@@ -46,21 +46,28 @@ _running_lock = threading.Lock()
 
 
 class EngineCommandError(QgsProcessingException):
-    """The engine command failed; the message is the engine's own error text, `detail` its stderr tail."""
+    """The engine command failed; the message is the engine's own error text, `detail` its stderr tail,
+    `result` a result event it still sent (`mtrs batch` reports its pairs and exits 1 when some failed)."""
 
-    def __init__(self, message: str, detail: str = "", exit_code: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        detail: str = "",
+        exit_code: int | None = None,
+        result: dict[str, Any] | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.detail = detail
         self.exit_code = exit_code
+        self.result = result or {}
 
 
 class EngineCommandCancelled(EngineCommandError):
     """The user cancelled; `result` holds a result event the engine still sent while stopping (or {})."""
 
     def __init__(self, message: str, result: dict[str, Any] | None = None, exit_code: int | None = None):
-        super().__init__(message, exit_code=exit_code)
-        self.result = result or {}
+        super().__init__(message, exit_code=exit_code, result=result)
 
 
 def engine_python() -> str:
@@ -187,7 +194,7 @@ def _supervise(proc: subprocess.Popen, command: str, feedback, grace_s: float, p
             tr("Cancelled; the engine stopped and removed its unfinished output."), result, code
         )
     if code != 0:
-        raise EngineCommandError(error_text(command, list(tail), code), "\n".join(tail), code)
+        raise EngineCommandError(error_text(command, list(tail), code), "\n".join(tail), code, result)
     return result or {}
 
 

@@ -8,6 +8,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from .algorithms.all_changes import AllChangesAlgorithm
 from .algorithms.assess import AssessAlgorithm
+from .algorithms.batch import BatchAlgorithm
 from .algorithms.export_training import ExportTrainingAlgorithm
 from .algorithms.finetune import FinetuneAlgorithm
 from .algorithms.referring_change import ReferringChangeAlgorithm
@@ -36,6 +37,7 @@ class MtrsProvider(QgsProcessingProvider):
     def loadAlgorithms(self) -> None:
         self.addAlgorithm(ReferringChangeAlgorithm())
         self.addAlgorithm(AllChangesAlgorithm())
+        self.addAlgorithm(BatchAlgorithm())
         self.addAlgorithm(ExportTrainingAlgorithm())
         self.addAlgorithm(FinetuneAlgorithm())
         self.addAlgorithm(AssessAlgorithm())

@@ -19,6 +19,7 @@ def test_plugin_loads_and_registers_provider(plugin, qgis_iface):
     assert ids == [
         "mtrs:allchanges",
         "mtrs:assess",
+        "mtrs:batch",
         "mtrs:exporttraining",
         "mtrs:finetune",
         "mtrs:referringchange",
@@ -80,6 +81,7 @@ def test_algorithms_have_help_and_parameters(plugin):
             "mtrs:assess",
             {"PREDICTED", "PREDICTED_RASTER", "REFERENCE", "REFERENCE_RASTER", "OUTPUT", "ERRORS"},
         ),
+        ("mtrs:batch", {"MANIFEST", "OUTPUT_DIR", "MERGED", "SUMMARY", "WORKERS", "RAY", "FORCE"}),
     ):
         adapt = QgsApplication.processingRegistry().algorithmById(alg_id)
         assert required <= {p.name() for p in adapt.parameterDefinitions()}, alg_id
