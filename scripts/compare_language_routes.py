@@ -137,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     data_work = args.data_work.resolve()
     data_work.mkdir(parents=True, exist_ok=True)
     data, _, _ = prepare_training_folder(args.shared.resolve(), data_work, 400, data_work / "train.log")
-    epochs = max(1, math.ceil(args.samples / count_samples(data, 2)))
+    per_epoch = count_samples(data, 2)
+    epochs = max(1, math.ceil(args.samples / per_epoch))
     results = {}
     for route in ROUTES:
         init, out = work / f"init-{route}", work / route
@@ -153,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     record = {
         "samples": args.samples,
         "epochs": epochs,
+        "expressions": epochs * per_epoch,
         "seed": args.seed,
         "train_language": args.train_language,
         "routes": results,
@@ -197,7 +199,7 @@ def report(record: dict) -> str:
         + (" --train-language" if record["train_language"] else ""),
         "",
         "Both routes start from the bundled lite model's visual weights with fresh language-side heads and "
-        f"train stage 2 for {record['epochs']} epochs (about {record['samples']} expressions) on the same "
+        f"train stage 2 for {record['epochs']} epochs ({record['expressions']} expressions) on the same "
         "folder; every figure is from the held-out scenes (scripts/evaluate_lite_model.py). The sentence "
         "encoder is "
         + ("trained in the encoder-seg run." if record["train_language"] else "frozen in both runs."),
@@ -208,6 +210,16 @@ def report(record: dict) -> str:
     for key, label, fmt in ROWS:
         cells = [fmt.format(r[key]) if r.get(key) is not None else "–" for r in routes.values()]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Reading the table: the paraphrase spread is the largest IoU difference between the canonical "
+        "wording and one of five paraphrases (per-paraphrase figures: WORK/evaluation-ROUTE.json). The "
+        "speed is scripts/evaluate_lite_model.py's (one prompt, 256² tiles, median of 3 whole runs; "
+        "re-measure it with `--speed-only` on a quiet machine; the training seconds depend on the machine's "
+        "load during each run). The held-out chips' presence decisions are easy for both routes (their "
+        "negatives are phrases of another kind of scene), so the scene-level absent prompts are the test "
+        "that separates them.",
+    ]
     return "\n".join(lines) + "\n"
 
 
