@@ -134,8 +134,11 @@ def _run_here(
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(preload: tuple[str | None, str | None, str], threads: int, gpus: int, stop, counter) -> None:
-    """Runs once in each worker process, before torch is imported there."""
+def _init_worker(
+    preload: tuple[str | None, str | None, str], threads: int, gpus: int, stop, counter, tiles=None
+) -> None:
+    """Runs once in each worker process, before torch is imported there. `tiles`: a queue for the running
+    item's tile progress (the parent adds up the workers' into one bar)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops workers in order (the `stop` event)
     with counter.get_lock():
         index = counter.value
@@ -147,7 +150,9 @@ def _init_worker(preload: tuple[str | None, str | None, str], threads: int, gpus
     import torch
 
     torch.set_num_threads(threads)
-    _WORKER.update(name=f"local-{index}", stop=stop, models=Models(), cache=_new_cache())
+    if tiles is not None:
+        tiles.cancel_join_thread()  # progress may be lost at exit, but a worker never waits on the parent
+    _WORKER.update(name=f"local-{index}", stop=stop, models=Models(), cache=_new_cache(), tiles=tiles)
     with contextlib.suppress(MtrsError):  # remembered by Models: the items naming it fail with the error
         _WORKER["models"].get(*preload)
 
@@ -156,11 +161,55 @@ def _work(item: WorkItem) -> ItemOutcome:
     stop = _WORKER["stop"]
     if stop.is_set():
         raise Cancelled("batch cancelled")
-    return _run_one(item, _WORKER["models"], _WORKER["cache"], _WORKER["name"], None, stop.is_set)
+    name, tiles = _WORKER["name"], _WORKER.get("tiles")
+
+    def progress(done: int, total: int, message: str) -> None:
+        with contextlib.suppress(Exception):  # progress is never worth failing a pair for
+            tiles.put_nowait((name, item.pair_id, done, total))
+
+    return _run_one(
+        item, _WORKER["models"], _WORKER["cache"], name, progress if tiles is not None else None, stop.is_set
+    )
+
+
+class TileProgress:
+    """The tiles of the items running in the workers, added up: (done, total) over the running items."""
+
+    def __init__(self, progress: ProgressFn | None, queue) -> None:
+        self.progress = progress
+        self.queue = queue
+        self.running: dict[str, tuple[str, int, int]] = {}  # worker -> (pair, done, total)
+        self.finished_pairs: set[str] = set()  # late messages of finished pairs are dropped
+
+    def drain(self) -> None:
+        import queue as queue_module
+
+        changed = False
+        while True:
+            try:
+                worker, pair, done, total = self.queue.get_nowait()
+            except (queue_module.Empty, OSError, ValueError):
+                break
+            if pair not in self.finished_pairs:
+                self.running[worker] = (pair, done, total)
+                changed = True
+        if changed and self.progress is not None:
+            done = sum(d for _, d, _ in self.running.values())
+            total = sum(t for _, _, t in self.running.values())
+            self.progress(done, total, f"tiles {done}/{total} of {len(self.running)} running pair(s)")
+
+    def finished(self, outcome: ItemOutcome) -> None:
+        self.finished_pairs.add(outcome.pair_id)
+        if self.running.get(outcome.worker, ("",))[0] == outcome.pair_id:
+            del self.running[outcome.worker]
 
 
 def _run_pool(
-    items: list[WorkItem], workers: int, cancel: CancelFn | None, gpus: int | None = None
+    items: list[WorkItem],
+    workers: int,
+    cancel: CancelFn | None,
+    gpus: int | None = None,
+    progress: ProgressFn | None = None,
 ) -> Iterator[ItemOutcome]:
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -170,6 +219,7 @@ def _run_pool(
     gpus = gpu_count() if gpus is None else gpus
     threads = max(1, cpu_cores() // workers)
     stop, counter = ctx.Event(), ctx.Value("i", 0)
+    tiles = TileProgress(progress, ctx.Queue()) if progress is not None else None
     attempts: Counter[str] = Counter()
     todo = list(items)
     while todo:
@@ -177,7 +227,7 @@ def _run_pool(
             max_workers=workers,
             mp_context=ctx,
             initializer=_init_worker,
-            initargs=(main_model(todo), threads, gpus, stop, counter),
+            initargs=(main_model(todo), threads, gpus, stop, counter, tiles.queue if tiles else None),
         )
         futures = {pool.submit(_work, item): item for item in todo}
         todo = []
@@ -186,12 +236,17 @@ def _run_pool(
             pending = set(futures)
             while pending:
                 done, pending = wait(pending, timeout=POLL_S, return_when=FIRST_COMPLETED)
+                if tiles is not None:
+                    tiles.drain()
                 if cancel is not None and cancel():
                     stop.set()
                 for future in done:
                     item = futures[future]
                     try:
-                        yield future.result()
+                        outcome = future.result()
+                        if tiles is not None:
+                            tiles.finished(outcome)
+                        yield outcome
                     except BrokenProcessPool as exc:
                         broken = True
                         attempts[item.pair_id] += 1
@@ -234,12 +289,13 @@ def run_local(
     cancel: CancelFn | None = None,
 ) -> Iterator[ItemOutcome]:
     """Run `items`, yielding each outcome as it finishes (in order with 1 worker, by completion with more).
-    `workers` None = default_workers(); 1 = in this process (no pool; `progress` then gets the tiles of the
-    running item as (done, total, message)). A bad pair gives a FAILED outcome; a cancel raises Cancelled."""
+    `workers` None = default_workers(); 1 = in this process (no pool). `progress` gets the tiles of the
+    running item(s) as (done, total, message): with a pool, added up over the items running in the workers.
+    A bad pair gives a FAILED outcome; a cancel raises Cancelled."""
     items = list(items)
     if not items:
         return iter(())
     workers = default_workers(len(items)) if workers is None else max(1, min(int(workers), len(items)))
     if workers == 1:
         return _run_here(items, progress, cancel)
-    return _run_pool(items, workers, cancel)
+    return _run_pool(items, workers, cancel, progress=progress)

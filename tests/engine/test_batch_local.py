@@ -246,9 +246,15 @@ def test_two_workers_give_the_outputs_of_one(job, tmp_path) -> None:
         out = tmp_path / f"out{workers}"
         out.mkdir()
         items = read_manifest(manifest, DEFAULTS, out)
-        outcomes = sorted(run_local(items, workers), key=lambda o: o.pair_id)
+        calls: list[tuple] = []
+        outcomes = run_local(items, workers, progress=lambda *a, calls=calls: calls.append(a))
+        outcomes = sorted(outcomes, key=lambda o: o.pair_id)
         assert [o.status for o in outcomes] == ["done"] * 3
         assert {o.worker for o in outcomes} <= {f"local-{i}" for i in range(workers)}
+        # tile progress reaches the caller from the pool's workers too, added up over the running pairs
+        tiles = json.loads(Path(outcomes[0].output).with_suffix(".run.json").read_text())["tiling"]["tiles"]
+        assert calls and all(0 <= done <= total for done, total, _ in calls)
+        assert max(total for _, total, _ in calls) >= tiles
         outs[workers] = {
             o.pair_id: [(f["prompt"], f["geom"].wkb, f["area_m2"]) for f in _features(o.output)]
             for o in outcomes
