@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -37,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from train_lite_model import count_samples, prepare_training_folder  # noqa: E402
+from train_lite_model import count_samples, prepare_training_folder, run  # noqa: E402
 
 MTRS = [sys.executable, "-m", "engine.cli"]
 BUNDLED = ROOT / "engine" / "bundled" / "mtrefseg-r1-lite"
@@ -85,14 +84,6 @@ def train(route: str, init: Path, data: Path, out: Path, epochs: int, args, log:
             cmd.append("--resume")
         run(cmd, log)
     return float(json.loads(summary.read_text())["train_seconds"])
-
-
-def run(cmd: list[str], log: Path) -> None:
-    print("$", " ".join(map(str, cmd)), flush=True)
-    with log.open("a") as fh:
-        fh.write("$ " + " ".join(map(str, cmd)) + "\n")
-        fh.flush()
-        subprocess.run(cmd, check=True, stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT)
 
 
 def headline(evaluation: dict) -> dict:

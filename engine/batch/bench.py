@@ -29,21 +29,10 @@ def make_pairs(folder: str, n: int, size: int) -> list[tuple[str, str]]:
     """n textured size² RGB uint8 GeoTIFF pairs (0.5 m, UTM 15N), each with its own changed boxes."""
     import numpy as np
     import rasterio
-    from rasterio.transform import from_origin
 
-    profile = {
-        "driver": "GTiff",
-        "width": size,
-        "height": size,
-        "count": 3,
-        "dtype": "uint8",
-        "crs": "EPSG:32615",
-        "transform": from_origin(360000, 4110000, 0.5, 0.5),
-        "tiled": True,
-        "blockxsize": 256,
-        "blockysize": 256,
-        "compress": "deflate",
-    }
+    from engine.pipeline.bench import bench_profile
+
+    profile = bench_profile(size)
     rng = np.random.default_rng(0)
     pairs = []
     for i in range(n):

@@ -24,10 +24,10 @@ from rasterio.transform import from_origin
 from rasterio.windows import Window
 
 
-def make_pair(folder: str, size: int, square: int = 0) -> tuple[str, str]:
-    """Two size² RGB uint8 GeoTIFFs (textured, 0.5 m, UTM 15N); the later one has bright squares."""
-    paths = (os.path.join(folder, f"e{size}.tif"), os.path.join(folder, f"l{size}.tif"))
-    profile = {
+def bench_profile(size: int) -> dict:
+    """The rasterio profile of the benchmarks' generated inputs: size² RGB uint8, 0.5 m in UTM 15N, tiled
+    256² blocks, DEFLATE (how imagery is usually delivered)."""
+    return {
         "driver": "GTiff",
         "width": size,
         "height": size,
@@ -40,6 +40,12 @@ def make_pair(folder: str, size: int, square: int = 0) -> tuple[str, str]:
         "blockysize": 256,
         "compress": "deflate",
     }
+
+
+def make_pair(folder: str, size: int, square: int = 0) -> tuple[str, str]:
+    """Two size² RGB uint8 GeoTIFFs (textured, 0.5 m, UTM 15N); the later one has bright squares."""
+    paths = (os.path.join(folder, f"e{size}.tif"), os.path.join(folder, f"l{size}.tif"))
+    profile = bench_profile(size)
     rng = np.random.default_rng(0)
     texture = rng.integers(60, 120, (3, 1024, 1024), dtype=np.uint8)
     for k, path in enumerate(paths):

@@ -18,12 +18,7 @@ def script():
     return load_script("scripts/compare_language_routes.py")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def base_weights_cache(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("MTRS_BASE_WEIGHTS_DIR", str(tmp_path_factory.mktemp("base-weights")))
-    yield
-    mp.undo()
+pytestmark = pytest.mark.usefixtures("base_weights_cache")
 
 
 def test_both_routes_start_from_the_bundled_visual_weights(script, tmp_path):

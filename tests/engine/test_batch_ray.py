@@ -251,8 +251,10 @@ def test_a_killed_worker_is_restarted_and_the_outputs_stay_identical(cluster, pa
     assert [o.status for o in outcomes] == ["done"] * N_PAIRS, [o.error for o in outcomes]
     for pair_id, features in expected.items():
         assert _features(out / f"{pair_id}.gpkg") == features, pair_id
+    # The killed actor may have finished a pair before the kill whose outcome the driver yields only after
+    # it (so its pid can appear among the outcomes); the pair it was running is redone by its restart, a
+    # process that did not exist before the kill.
     pids = {_pid_of(o.worker) for o in outcomes}
-    assert killed not in pids, "the killed worker's pair was run again by another process"
     assert pids - {killed, _pid_of(outcomes[0].worker)}, "the killed actor was restarted and ran pairs"
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")], "no staging folder left"
 

@@ -13,12 +13,7 @@ from engine.model.config import LANGUAGE_ENCODER_SEG, LANGUAGE_SENTENCE
 LITE = "mtrefseg-r1-lite"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def base_weights_cache(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("MTRS_BASE_WEIGHTS_DIR", str(tmp_path_factory.mktemp("base-weights")))
-    yield
-    mp.undo()
+pytestmark = pytest.mark.usefixtures("base_weights_cache")
 
 
 @pytest.fixture(scope="module")

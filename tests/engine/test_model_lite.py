@@ -24,14 +24,7 @@ PHOTO = Path(__file__).resolve().parent.parent / "data" / "imagenet" / "grace_ho
 MILITARY_UNIFORM = 652  # ImageNet-1k class of the photo
 
 
-@pytest.fixture(scope="module", autouse=True)
-def base_weights_cache(tmp_path_factory):
-    """A fresh cache folder for the whole module: the first use converts / extracts, later ones read it."""
-    mp = pytest.MonkeyPatch()
-    folder = tmp_path_factory.mktemp("base-weights")
-    mp.setenv("MTRS_BASE_WEIGHTS_DIR", str(folder))
-    yield folder
-    mp.undo()
+pytestmark = pytest.mark.usefixtures("base_weights_cache")
 
 
 @pytest.fixture(scope="module")
