@@ -106,6 +106,20 @@ def engine_service(mtrs_package, worker_ready):
     service.set_interpreter_override(None)
 
 
+@pytest.fixture(scope="module")
+def provider(mtrs_package, qgis_processing, engine_service):
+    """The MTRS Processing provider alone (no dock), for processing.run with a feedback the test controls;
+    the worker stays warm across the module's tests."""
+    from mtrs.mtrs_qgis_plugin.provider import MtrsProvider
+    from qgis.core import QgsApplication
+
+    registry = QgsApplication.processingRegistry()
+    if registry.providerById("mtrs") is None:
+        registry.addProvider(MtrsProvider())
+    yield registry.providerById("mtrs")
+    registry.removeProvider("mtrs")
+
+
 def qgis_process_env(plugin_path: Path, home: Path) -> dict[str, str]:
     """Environment for qgis_process.bin: offscreen, our plugin folder, a throw-away profile."""
     env = dict(os.environ)

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from qgis.core import QgsApplication, QgsProcessingFeedback, QgsVectorLayer
+from qgis.core import QgsProcessingFeedback, QgsVectorLayer
 
 from tests.conftest import write_geotiff
 
@@ -352,18 +352,6 @@ def test_cancel_stops_the_engine_and_leaves_nothing(runner, tmp_path_factory):
     assert list(parent.iterdir()) == []  # neither the folder nor a temporary sibling
     with runner._running_lock:
         assert not runner._running
-
-
-@pytest.fixture(scope="module")
-def provider(mtrs_package, qgis_processing, engine_service):
-    """The MTRS provider in this QGIS, for processing.run with a feedback the test controls."""
-    from mtrs.mtrs_qgis_plugin.provider import MtrsProvider
-
-    registry = QgsApplication.processingRegistry()
-    if registry.providerById("mtrs") is None:
-        registry.addProvider(MtrsProvider())
-    yield registry.providerById("mtrs")
-    registry.removeProvider("mtrs")
 
 
 @pytest.mark.slow

@@ -6,7 +6,6 @@ import json
 
 import pytest
 from qgis.core import (
-    QgsApplication,
     QgsFeature,
     QgsField,
     QgsProcessingException,
@@ -16,19 +15,6 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 pytestmark = [pytest.mark.qgis, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def provider(mtrs_package, qgis_processing, engine_service):
-    """The provider alone (no dock): the worker stays warm across this module's tests."""
-    from mtrs.mtrs_qgis_plugin.provider import MtrsProvider
-
-    registry = QgsApplication.processingRegistry()
-    if registry.providerById("mtrs") is None:
-        prov = MtrsProvider()
-        registry.addProvider(prov)
-    yield registry.providerById("mtrs")
-    registry.removeProvider("mtrs")
 
 
 def read_back(path):

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from affine import Affine
-from qgis.core import QgsApplication, QgsProcessingException, QgsProcessingFeedback, QgsVectorLayer
+from qgis.core import QgsProcessingException, QgsProcessingFeedback, QgsVectorLayer
 
 from tests.conftest import write_geotiff
 
@@ -175,17 +175,6 @@ class CancellingFeedback(QgsProcessingFeedback):
         super().setProgress(progress)
         if progress > 0 and not self.isCanceled():
             self.cancel()
-
-
-@pytest.fixture(scope="module")
-def provider(mtrs_package, qgis_processing, engine_service):
-    from mtrs.mtrs_qgis_plugin.provider import MtrsProvider
-
-    registry = QgsApplication.processingRegistry()
-    if registry.providerById("mtrs") is None:
-        registry.addProvider(MtrsProvider())
-    yield registry.providerById("mtrs")
-    registry.removeProvider("mtrs")
 
 
 def test_cancel_stops_the_batch_and_keeps_finished_pairs(provider, tmp_path):
